@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree build of axaddrspace.ko and the project's gates and tests.
+# The object lists are in Kbuild; everything built goes to build/.
+#
+#   make [modules]        axaddrspace.ko against $(KDIR)
+#   make kunit ARCH=A     KUnit suites in QEMU, A = x86_64 | arm64 | riscv
+#   make kunit-all        the three of them
+#   make checkpatch       scripts/checkpatch.pl --strict on drivers/ include/ kunit/
+#   make kerneldoc        scripts/kernel-doc -none -Wall on include/ drivers/
+#   make sparse           the module (with its tests) built with C=2 W=1
+#   make uapi-check       include/uapi/linux/*.h as C90 and as C++
+#   make check            all of the above and the userspace tests; ends
+#                         with "N passed, N failed, N skipped"
+#   make bench, make run  userspace benchmark, QEMU demo
+#   make clean            module build products; distclean: all of build/
+#
+# KDIR defaults to build/kdir-x86_64, a tinyconfig-based x86_64 tree made
+# by scripts/prepare-kdir.sh. Set KDIR to build against another configured
+# kernel tree (then pass ARCH, CROSS_COMPILE and CC as that tree needs).
+
+SHELL		:= /bin/bash
+BUILD		:= $(CURDIR)/build
+KDIR_DEFAULT	:= $(BUILD)/kdir-x86_64
+KDIR		?= $(KDIR_DEFAULT)
+ARCH		?= x86_64
+AXAS_USER	:= tools/testing/axas-user
+
+export CCACHE_DIR ?= $(BUILD)/ccache
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR := true
+# ccache hashes the locale; fixing it lets shells and CI share entries.
+export LANG := C
+export LC_ALL := C
+unexport LC_CTYPE LC_MESSAGES
+
+# Kconfig does not run for an out-of-tree module, so the symbols that
+# select its objects are set here: on the make command line for Kbuild,
+# and as macros for IS_ENABLED() in C.
+module_args	:= -C $(KDIR) M=$(CURDIR) CONFIG_AXADDRSPACE=m \
+		   KCFLAGS="-DCONFIG_AXADDRSPACE_MODULE=1 $(KCFLAGS)"
+test_args	:= CONFIG_AXADDRSPACE_KUNIT_TEST=y \
+		   KCFLAGS="-DCONFIG_AXADDRSPACE_MODULE=1 -DCONFIG_AXADDRSPACE_KUNIT_TEST=1 $(KCFLAGS)"
+ifeq ($(KDIR),$(KDIR_DEFAULT))
+module_args	+= ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc"
+endif
+# Without a Module.symvers (a tree that only ran modules_prepare) modpost
+# cannot check unresolved symbols; let it warn instead of failing.
+modpost_warn	= $$(test -f $(KDIR)/Module.symvers || echo KBUILD_MODPOST_WARN=1)
+
+.PHONY: all modules setup prepare kdir clean distclean help \
+	checkpatch kerneldoc sparse uapi-check axas-user-check \
+	kunit kunit-all kunit-x86_64 kunit-arm64 kunit-riscv check bench run
+
+all: modules
+
+help:
+	@sed -n '3,/^$$/s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+
+setup:
+	@scripts/setup.sh
+
+prepare: setup
+	@scripts/prepare-kernel.sh
+
+# Only the default tree is made here; a KDIR given by the user is used as is.
+kdir: prepare
+ifeq ($(KDIR),$(KDIR_DEFAULT))
+	@scripts/prepare-kdir.sh
+endif
+
+modules: kdir
+	$(MAKE) $(module_args) $(modpost_warn) modules
+
+# The module with the KUnit suites, checked by sparse (C=2) and built with
+# W=1. Fails on any warning or error located in our files; warnings inside
+# kernel headers are not ours. The clean makes gcc see every file again
+# (ccache replays the warnings of a cached compile).
+sparse: kdir
+	@mkdir -p $(BUILD)
+	@echo "sparse: C=2 W=1 build of axaddrspace.ko with its KUnit tests"
+	@$(MAKE) --no-print-directory $(module_args) clean
+	@set -o pipefail; \
+	$(MAKE) --no-print-directory $(module_args) $(test_args) $(modpost_warn) \
+		C=2 W=1 modules 2>&1 | tee $(BUILD)/sparse.log || exit 1; \
+	if ! AXAS_SRC=$(CURDIR) scripts/lint.sh ours $(BUILD)/sparse.log $(KDIR) \
+		> $(BUILD)/sparse-ours.log; then \
+		echo; echo "sparse: findings in our files:"; \
+		cat $(BUILD)/sparse-ours.log; exit 1; \
+	fi; \
+	echo "sparse: clean"
+
+checkpatch: prepare
+	@scripts/lint.sh checkpatch
+
+kerneldoc: prepare
+	@scripts/lint.sh kerneldoc
+
+uapi-check: setup
+	@scripts/lint.sh uapi
+
+axas-user-check:
+	@if [ -f $(AXAS_USER)/Makefile ]; then \
+		$(MAKE) -C $(AXAS_USER) check; \
+	else \
+		echo "axas-user: no $(AXAS_USER)/Makefile yet, skipped"; \
+		echo "0 passed, 0 failed, 1 skipped"; \
+	fi
+
+kunit: setup
+	@scripts/kunit.sh $(ARCH)
+
+kunit-x86_64 kunit-arm64 kunit-riscv: setup
+	@scripts/kunit.sh $(patsubst kunit-%,%,$@)
+
+kunit-all: setup
+	+@MAKE="$(MAKE)" scripts/check.sh kunit-x86_64 kunit-arm64 kunit-riscv
+
+# Setup first and alone: without the tools nothing else means anything.
+check: setup
+	+@MAKE="$(MAKE)" scripts/check.sh checkpatch kerneldoc sparse uapi-check \
+		axas-user-check kunit-x86_64 kunit-arm64 kunit-riscv
+
+bench:
+	@if [ -f $(AXAS_USER)/Makefile ]; then \
+		$(MAKE) -C $(AXAS_USER) bench; \
+	else \
+		echo "bench: no $(AXAS_USER)/Makefile yet"; \
+	fi
+
+run: setup
+	@if [ -x scripts/run-demo.sh ]; then \
+		scripts/run-demo.sh; \
+	else \
+		echo "run: scripts/run-demo.sh does not exist yet"; \
+	fi
+
+clean:
+	@if [ -f $(KDIR)/Makefile ]; then \
+		$(MAKE) $(module_args) clean; \
+	fi
+	@if [ -f $(AXAS_USER)/Makefile ]; then \
+		$(MAKE) -C $(AXAS_USER) clean; \
+	fi
+
+# Also drops the extracted kernel, the test kernels and the ccache.
+distclean: clean
+	rm -rf $(BUILD)

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The default HAL: table pages and frames from the page allocator, charged
+ * to the caller's memory cgroup; host pages through the direct map.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+
+#include <axaddrspace/axaddrspace.h>
+
+static void *axas_hal_alloc(void *priv, unsigned int order)
+{
+	struct page *page = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO, order);
+
+	return page ? page_address(page) : NULL;
+}
+
+static void axas_hal_free(void *priv, void *va, unsigned int order)
+{
+	free_pages((unsigned long)va, order);
+}
+
+static phys_addr_t axas_hal_virt_to_phys(void *priv, void *va)
+{
+	return virt_to_phys(va);
+}
+
+static void *axas_hal_phys_to_virt(void *priv, phys_addr_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+static void *axas_hal_host_va(void *priv, phys_addr_t pa)
+{
+	unsigned long pfn = PHYS_PFN(pa);
+
+	if (!pfn_valid(pfn) || PageReserved(pfn_to_page(pfn)))
+		return NULL;
+	return page_address(pfn_to_page(pfn)) + offset_in_page(pa);
+}
+
+static const struct axas_hal_ops axas_default_hal_ops = {
+	.alloc		= axas_hal_alloc,
+	.free		= axas_hal_free,
+	.virt_to_phys	= axas_hal_virt_to_phys,
+	.phys_to_virt	= axas_hal_phys_to_virt,
+	.host_va	= axas_hal_host_va,
+};
+
+const struct axas_hal axas_default_hal = {
+	.ops = &axas_default_hal_ops,
+};

@@ -1,0 +1,696 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest address spaces: areas, locking and the public operations.
+ *
+ * Each operation checks its arguments, allocates everything it could need
+ * (area nodes, a cache of zeroed pages for tables and frames), and only
+ * then takes the space lock, where it checks the range against the areas
+ * and changes the table. Nothing allocates under the lock, so nothing can
+ * fail half way and every error leaves the space as it was.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bug.h>
+#include <linux/err.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/minmax.h>
+#include <linux/nospec.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "space.h"
+
+static const struct axas_format *const axas_formats[AXAS_FMT_COUNT] = {
+	[AXAS_FMT_EPT]		= &axas_fmt_ept,
+	[AXAS_FMT_ARM_S2]	= &axas_fmt_arm_s2,
+	[AXAS_FMT_RISCV_GSTAGE]	= &axas_fmt_riscv_gstage,
+};
+
+const struct axas_format *axas_format_get(u32 id)
+{
+	if (id >= AXAS_FMT_COUNT)
+		return NULL;
+	return axas_formats[array_index_nospec(id, AXAS_FMT_COUNT)];
+}
+
+const char *axas_format_name(u32 format)
+{
+	const struct axas_format *fmt = axas_format_get(format);
+
+	return fmt ? fmt->name : NULL;
+}
+
+/* ---- argument checks ------------------------------------------------------ */
+
+static int axas_check_range(const struct axas_space *as, u64 gpa, u64 size)
+{
+	if (!size || !IS_ALIGNED(gpa | size, AXAS_PAGE_SIZE))
+		return -EINVAL;
+	if (gpa + size < gpa || gpa < as->base || gpa + size > as->end)
+		return -ERANGE;
+	return 0;
+}
+
+static int axas_check_flags(u32 flags, u32 allowed)
+{
+	if ((flags & ~allowed) || !(flags & AXAS_READ))
+		return -EINVAL;
+	return 0;
+}
+
+/* ---- areas ------------------------------------------------------------------ */
+
+/* The first area that ends after @start, or NULL. */
+static struct axas_area *axas_area_from(struct axas_space *as, u64 start)
+{
+	struct axas_area *area;
+
+	lockdep_assert_held(&as->lock);
+	list_for_each_entry(area, &as->areas, node)
+		if (area->end > start)
+			return area;
+	return NULL;
+}
+
+static struct axas_area *axas_area_find(struct axas_space *as, u64 gpa)
+{
+	struct axas_area *area = axas_area_from(as, gpa);
+
+	return area && area->start <= gpa ? area : NULL;
+}
+
+static bool axas_range_free(struct axas_space *as, u64 start, u64 end)
+{
+	struct axas_area *area = axas_area_from(as, start);
+
+	return !area || area->start >= end;
+}
+
+static bool axas_range_covered(struct axas_space *as, u64 start, u64 end)
+{
+	struct axas_area *area = axas_area_from(as, start);
+	u64 cur = start;
+
+	if (!area)
+		return false;
+	list_for_each_entry_from(area, &as->areas, node) {
+		if (area->start > cur)
+			return false;
+		cur = area->end;
+		if (cur >= end)
+			return true;
+	}
+	return false;
+}
+
+static void axas_area_insert(struct axas_space *as, struct axas_area *new)
+{
+	struct axas_area *area = axas_area_from(as, new->start);
+
+	lockdep_assert_held_write(&as->lock);
+	if (area)
+		list_add_tail(&new->node, &area->node);
+	else
+		list_add_tail(&new->node, &as->areas);
+}
+
+/* Cut @area at @at; a spare node becomes the part from @at on. */
+static struct axas_area *axas_area_split(struct axas_area *area, u64 at,
+					 struct axas_area *spare[2])
+{
+	struct axas_area **slot = spare[0] ? &spare[0] : &spare[1];
+	struct axas_area *right = *slot;
+
+	*slot = NULL;
+	*right = *area;
+	right->start = at;
+	if (area->kind == AXAS_AREA_LINEAR)
+		right->hpa = area->hpa + (at - area->start);
+	area->end = at;
+	list_add(&right->node, &area->node);
+	return right;
+}
+
+/*
+ * Apply an unmap (@remove) or a protect (new @prot) to the areas of the
+ * covered range [start, end). Cutting both ends of one area takes the two
+ * spare nodes.
+ */
+static void axas_areas_update(struct axas_space *as, u64 start, u64 end,
+			      bool remove, u32 prot,
+			      struct axas_area *spare[2])
+{
+	struct axas_area *area = axas_area_from(as, start);
+	struct axas_area *next;
+
+	lockdep_assert_held_write(&as->lock);
+	while (!list_entry_is_head(area, &as->areas, node) &&
+	       area->start < end) {
+		if (area->start < start)
+			area = axas_area_split(area, start, spare);
+		if (area->end > end)
+			axas_area_split(area, end, spare);
+
+		next = list_next_entry(area, node);
+		if (remove) {
+			list_del(&area->node);
+			kfree(area);
+		} else {
+			area->flags = (area->flags & ~AXAS_PROT_MASK) | prot;
+		}
+		area = next;
+	}
+}
+
+static int axas_spares_alloc(struct axas_area *spare[2])
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		spare[i] = kzalloc(sizeof(*spare[i]), GFP_KERNEL_ACCOUNT);
+		if (!spare[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void axas_spares_free(struct axas_area *spare[2])
+{
+	kfree(spare[0]);
+	kfree(spare[1]);
+}
+
+/* ---- TLB ------------------------------------------------------------------ */
+
+static void axas_bbm_flush(void *arg, u64 start, u64 end)
+{
+	axas_tlb_flush(arg, start, end);
+}
+
+/*
+ * Zap, invalidate once, reap: after the flush no walker can reach what the
+ * zapped entries led to, so it is freed.
+ */
+static void axas_unmap_locked(struct axas_space *as, u64 start, u64 end,
+			      struct axas_mc *mc)
+{
+	struct axas_tlb_range tlb = { };
+
+	lockdep_assert_held_write(&as->lock);
+	axas_pgt_zap(&as->pgt, start, end - start, mc, axas_bbm_flush, as, &tlb);
+	if (tlb.start != tlb.end)
+		axas_tlb_flush(as, tlb.start, tlb.end);
+	axas_pgt_reap(&as->pgt, start, end - start);
+}
+
+/* ---- create and destroy ----------------------------------------------------- */
+
+static bool axas_hal_valid(const struct axas_hal *hal)
+{
+	const struct axas_hal_ops *ops = hal->ops;
+
+	return ops && ops->alloc && ops->free && ops->virt_to_phys &&
+	       ops->phys_to_virt;
+}
+
+struct axas_space *axas_space_create(const struct axas_space_cfg *cfg)
+{
+	const struct axas_format *fmt = axas_format_get(cfg->format);
+	const struct axas_hal *hal = cfg->hal ?: &axas_default_hal;
+	struct axas_geometry geo;
+	struct axas_space *as;
+	int ret;
+
+	if (!fmt || (cfg->flags & ~AXAS_CFG_FLAGS_MASK) ||
+	    ((cfg->flags & AXAS_CFG_EPT_AD) && fmt != &axas_fmt_ept) ||
+	    cfg->ia_bits < fmt->min_ia_bits || cfg->ia_bits > fmt->max_ia_bits ||
+	    fmt->geometry(cfg->ia_bits, &geo) || !axas_hal_valid(hal))
+		return ERR_PTR(-EINVAL);
+	if (!cfg->size || !IS_ALIGNED(cfg->base | cfg->size, AXAS_PAGE_SIZE))
+		return ERR_PTR(-EINVAL);
+	if (cfg->base + cfg->size < cfg->base ||
+	    cfg->base + cfg->size > 1ULL << cfg->ia_bits)
+		return ERR_PTR(-ERANGE);
+
+	as = kzalloc(sizeof(*as), GFP_KERNEL_ACCOUNT);
+	if (!as)
+		return ERR_PTR(-ENOMEM);
+
+	rwlock_init(&as->lock);
+	INIT_LIST_HEAD(&as->areas);
+	as->base = cfg->base;
+	as->end = cfg->base + cfg->size;
+	as->format = cfg->format;
+	as->hal = hal;
+	as->pgt.cfg_flags = cfg->flags;
+
+	ret = axas_pgt_init(&as->pgt, fmt, hal, cfg->ia_bits);
+	if (ret)
+		goto out_free_space;
+	ret = axas_vmid_alloc(as);
+	if (ret)
+		goto out_free_pgt;
+	return as;
+
+out_free_pgt:
+	axas_pgt_destroy(&as->pgt);
+out_free_space:
+	kfree(as);
+	return ERR_PTR(ret);
+}
+
+void axas_clear(struct axas_space *as)
+{
+	struct axas_area *area, *tmp;
+	struct axas_mc mc = { };
+	LIST_HEAD(dead);
+
+	write_lock(&as->lock);
+	/* Every block lies inside the space, so nothing is split. */
+	axas_unmap_locked(as, as->base, as->end, &mc);
+	list_splice_init(&as->areas, &dead);
+	write_unlock(&as->lock);
+
+	list_for_each_entry_safe(area, tmp, &dead, node)
+		kfree(area);
+}
+
+void axas_space_destroy(struct axas_space *as)
+{
+	if (!as)
+		return;
+	axas_clear(as);
+	axas_vmid_free(as);
+	axas_pgt_destroy(&as->pgt);
+	kfree(as);
+}
+
+/* ---- map --------------------------------------------------------------------- */
+
+/* Map @area with @flags and insert it under the lock, or fail -EEXIST. */
+static int axas_map_area(struct axas_space *as, struct axas_area *area,
+			 u32 flags, bool populate, struct axas_mc *mc)
+{
+	u64 size = area->end - area->start;
+	int ret = 0;
+
+	write_lock(&as->lock);
+	if (!axas_range_free(as, area->start, area->end)) {
+		ret = -EEXIST;
+		goto out_unlock;
+	}
+	if (area->kind == AXAS_AREA_LINEAR)
+		axas_pgt_map(&as->pgt, area->start, size, area->hpa, flags,
+			     mc);
+	else if (populate)
+		WARN_ON_ONCE(axas_pgt_map_frames(&as->pgt, area->start, size,
+						 area->flags | AXAS_PTE_OWNED,
+						 mc));
+	axas_area_insert(as, area);
+out_unlock:
+	write_unlock(&as->lock);
+	return ret;
+}
+
+static int axas_map(struct axas_space *as, u64 gpa, u64 size,
+		    enum axas_area_kind kind, phys_addr_t hpa, u32 flags,
+		    bool populate, unsigned long pages)
+{
+	struct axas_mc mc = { };
+	struct axas_area *area;
+	int ret;
+
+	area = kzalloc(sizeof(*area), GFP_KERNEL_ACCOUNT);
+	if (!area)
+		return -ENOMEM;
+	area->start = gpa;
+	area->end = gpa + size;
+	area->hpa = hpa;
+	area->flags = flags & ~AXAS_MAP_NOBLOCK;
+	area->kind = kind;
+
+	ret = axas_mc_topup(as->hal, &mc, pages);
+	if (!ret)
+		ret = axas_map_area(as, area, flags, populate, &mc);
+	axas_mc_free(as->hal, &mc);
+	if (ret)
+		kfree(area);
+	return ret;
+}
+
+int axas_map_linear(struct axas_space *as, u64 gpa, phys_addr_t hpa,
+		    u64 size, u32 flags)
+{
+	int ret;
+
+	ret = axas_check_flags(flags, AXAS_MAP_FLAGS_MASK);
+	if (ret)
+		return ret;
+	ret = axas_check_range(as, gpa, size);
+	if (ret)
+		return ret;
+	if (!IS_ALIGNED(hpa, AXAS_PAGE_SIZE))
+		return -EINVAL;
+	/* The last frame must fit the format's address field. */
+	if (hpa + size < hpa ||
+	    (hpa + size - 1) >> AXAS_PAGE_SHIFT > as->pgt.fmt->pa_mask)
+		return -ERANGE;
+
+	return axas_map(as, gpa, size, AXAS_AREA_LINEAR, hpa, flags, false,
+			axas_pgt_map_tables(&as->pgt, gpa, size, hpa, flags));
+}
+
+int axas_map_alloc(struct axas_space *as, u64 gpa, u64 size, u32 flags,
+		   bool populate)
+{
+	unsigned long pages = 0;
+	int ret;
+
+	ret = axas_check_flags(flags, AXAS_PROT_MASK | AXAS_MAP_NOBLOCK);
+	if (ret)
+		return ret;
+	ret = axas_check_range(as, gpa, size);
+	if (ret)
+		return ret;
+
+	if (populate)
+		pages = axas_pgt_map_tables(&as->pgt, gpa, size, gpa,
+					    AXAS_MAP_NOBLOCK) +
+			(size >> AXAS_PAGE_SHIFT);
+	return axas_map(as, gpa, size, AXAS_AREA_ALLOC, 0, flags, populate,
+			pages);
+}
+
+/* ---- unmap and protect ------------------------------------------------------- */
+
+static int axas_change(struct axas_space *as, u64 gpa, u64 size, bool remove,
+		       u32 prot)
+{
+	struct axas_area *spare[2] = { };
+	struct axas_tlb_range tlb = { };
+	struct axas_mc mc = { };
+	u64 end = gpa + size;
+	int ret;
+
+	ret = axas_spares_alloc(spare);
+	if (!ret)
+		ret = axas_mc_topup(as->hal, &mc, axas_pgt_split_tables(&as->pgt));
+	if (ret)
+		goto out_free;
+
+	write_lock(&as->lock);
+	if (!axas_range_covered(as, gpa, end)) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	if (remove) {
+		axas_unmap_locked(as, gpa, end, &mc);
+	} else {
+		axas_pgt_protect(&as->pgt, gpa, size, prot, &mc,
+				 axas_bbm_flush, as, &tlb);
+		if (tlb.start != tlb.end)
+			axas_tlb_flush(as, tlb.start, tlb.end);
+	}
+	axas_areas_update(as, gpa, end, remove, prot, spare);
+out_unlock:
+	write_unlock(&as->lock);
+out_free:
+	axas_mc_free(as->hal, &mc);
+	axas_spares_free(spare);
+	return ret;
+}
+
+int axas_unmap(struct axas_space *as, u64 gpa, u64 size)
+{
+	int ret = axas_check_range(as, gpa, size);
+
+	return ret ?: axas_change(as, gpa, size, true, 0);
+}
+
+int axas_protect(struct axas_space *as, u64 gpa, u64 size, u32 flags)
+{
+	int ret;
+
+	ret = axas_check_flags(flags, AXAS_PROT_MASK);
+	if (!ret)
+		ret = axas_check_range(as, gpa, size);
+	return ret ?: axas_change(as, gpa, size, false, flags);
+}
+
+/* ---- translate ----------------------------------------------------------------- */
+
+static bool axas_in_space(const struct axas_space *as, u64 gpa)
+{
+	return gpa >= as->base && gpa < as->end;
+}
+
+static void axas_fill_translation(const struct axas_space *as,
+				  const struct axas_leaf *leaf, u64 gpa,
+				  struct axas_translation *out)
+{
+	out->hpa = leaf->pa + (gpa - leaf->base);
+	out->flags = as->pgt.fmt->pte_flags(leaf->pte) &
+		     (AXAS_PROT_MASK | AXAS_DEVICE);
+	out->leaf_size = axas_level_size(leaf->level);
+}
+
+int axas_translate(struct axas_space *as, u64 gpa, struct axas_translation *out)
+{
+	struct axas_leaf leaf;
+	bool found;
+
+	if (!axas_in_space(as, gpa))
+		return -ERANGE;
+
+	read_lock(&as->lock);
+	found = axas_pgt_lookup(&as->pgt, gpa, &leaf, NULL);
+	read_unlock(&as->lock);
+	if (!found)
+		return -ENOENT;
+	axas_fill_translation(as, &leaf, gpa, out);
+	return 0;
+}
+
+int axas_translate_limit(struct axas_space *as, u64 gpa, u64 *len)
+{
+	struct axas_translation first, next;
+	struct axas_leaf leaf;
+	u64 addr;
+
+	if (!axas_in_space(as, gpa))
+		return -ERANGE;
+
+	read_lock(&as->lock);
+	if (!axas_pgt_lookup(&as->pgt, gpa, &leaf, NULL)) {
+		read_unlock(&as->lock);
+		return -ENOENT;
+	}
+	axas_fill_translation(as, &leaf, gpa, &first);
+	addr = leaf.base + first.leaf_size;
+	while (addr < as->end && axas_pgt_lookup(&as->pgt, addr, &leaf, NULL)) {
+		axas_fill_translation(as, &leaf, addr, &next);
+		if (next.flags != first.flags ||
+		    next.hpa != first.hpa + (addr - gpa))
+			break;
+		addr += next.leaf_size;
+	}
+	read_unlock(&as->lock);
+
+	*len = min(addr, as->end) - gpa;
+	return 0;
+}
+
+/* ---- guest memory ----------------------------------------------------------------- */
+
+/* Kernel address of guest byte @gpa, good to the end of its 4 KiB page. */
+static void *axas_guest_va(struct axas_space *as, u64 gpa)
+{
+	const struct axas_hal *hal = as->hal;
+	struct axas_leaf leaf;
+	phys_addr_t pa, page;
+	u32 flags;
+	void *va;
+
+	if (!axas_pgt_lookup(&as->pgt, gpa, &leaf, NULL))
+		return NULL;
+	flags = as->pgt.fmt->pte_flags(leaf.pte);
+	if (flags & AXAS_DEVICE)
+		return NULL;
+
+	pa = leaf.pa + (gpa - leaf.base);
+	page = ALIGN_DOWN(pa, AXAS_PAGE_SIZE);
+	if (flags & AXAS_PTE_OWNED)
+		va = hal->ops->phys_to_virt(hal->priv, page);
+	else if (hal->ops->host_va)
+		va = hal->ops->host_va(hal->priv, page);
+	else
+		va = NULL;
+	return va ? va + (pa - page) : NULL;
+}
+
+static int axas_access(struct axas_space *as, u64 gpa, void *buf, size_t len,
+		       bool write)
+{
+	u64 addr, end = gpa + len;
+	int ret = 0;
+
+	if (!len)
+		return 0;
+	if (end < gpa || gpa < as->base || end > as->end)
+		return -ERANGE;
+
+	read_lock(&as->lock);
+	/* Check every page first, so that an error copies nothing. */
+	for (addr = gpa; addr < end; addr = ALIGN_DOWN(addr, AXAS_PAGE_SIZE) +
+					    AXAS_PAGE_SIZE) {
+		if (!axas_guest_va(as, addr)) {
+			ret = -EFAULT;
+			goto out_unlock;
+		}
+	}
+	for (addr = gpa; addr < end; ) {
+		u64 chunk = min(end, ALIGN_DOWN(addr, AXAS_PAGE_SIZE) +
+				     AXAS_PAGE_SIZE) - addr;
+		void *va = axas_guest_va(as, addr);
+
+		if (write)
+			memcpy(va, buf, chunk);
+		else
+			memcpy(buf, va, chunk);
+		buf += chunk;
+		addr += chunk;
+	}
+out_unlock:
+	read_unlock(&as->lock);
+	return ret;
+}
+
+int axas_read(struct axas_space *as, u64 gpa, void *buf, size_t len)
+{
+	return axas_access(as, gpa, buf, len, false);
+}
+
+int axas_write(struct axas_space *as, u64 gpa, const void *buf, size_t len)
+{
+	return axas_access(as, gpa, (void *)buf, len, true);
+}
+
+/* ---- faults ------------------------------------------------------------------------- */
+
+#define AXAS_FAULT_SPURIOUS	1
+
+/*
+ * One attempt at a fault. Without @mc (read lock) it only looks; with it
+ * (write lock) it maps when @mc holds what the path needs. Returns 0 when
+ * it mapped a frame, AXAS_FAULT_SPURIOUS, -EAGAIN with *@need set to the
+ * pages to cache, or an error for the caller.
+ */
+static int axas_fault_locked(struct axas_space *as, u64 page, u32 access,
+			     struct axas_mc *mc, unsigned long *need)
+{
+	struct axas_area *area = axas_area_find(as, page);
+	struct axas_leaf leaf;
+	unsigned int missing;
+
+	if (!area)
+		return -ENOENT;
+	if ((area->flags & access) != access)
+		return -EACCES;
+	if (axas_pgt_lookup(&as->pgt, page, &leaf, &missing)) {
+		/* Areas and leaves change together under the lock. */
+		if (WARN_ON_ONCE((as->pgt.fmt->pte_flags(leaf.pte) & access) !=
+				 access))
+			return -EACCES;
+		return AXAS_FAULT_SPURIOUS;
+	}
+	/* Linear areas are mapped whole when created. */
+	if (WARN_ON_ONCE(area->kind != AXAS_AREA_ALLOC))
+		return -ENOENT;
+
+	*need = missing + 1;
+	if (!mc || mc->nr < *need)
+		return -EAGAIN;
+	lockdep_assert_held_write(&as->lock);
+	return axas_pgt_map_frames(&as->pgt, page, AXAS_PAGE_SIZE,
+				   area->flags | AXAS_PTE_OWNED, mc);
+}
+
+int axas_handle_fault(struct axas_space *as, u64 gpa, u32 access)
+{
+	u64 page = ALIGN_DOWN(gpa, AXAS_PAGE_SIZE);
+	struct axas_mc mc = { };
+	unsigned long need = 0;
+	int ret;
+
+	might_sleep();
+	if (!access || (access & ~AXAS_PROT_MASK))
+		return -EINVAL;
+	if (!axas_in_space(as, gpa))
+		return -ERANGE;
+
+	read_lock(&as->lock);
+	ret = axas_fault_locked(as, page, access, NULL, &need);
+	read_unlock(&as->lock);
+
+	while (ret == -EAGAIN) {
+		ret = axas_mc_topup(as->hal, &mc, need);
+		if (ret)
+			break;
+		write_lock(&as->lock);
+		ret = axas_fault_locked(as, page, access, &mc, &need);
+		write_unlock(&as->lock);
+	}
+	axas_mc_free(as->hal, &mc);
+
+	if (ret == AXAS_FAULT_SPURIOUS) {
+		/* A stale TLB entry may be what faulted: drop it. */
+		atomic64_inc(&as->spurious_faults);
+		axas_tlb_flush(as, page, page + AXAS_PAGE_SIZE);
+		return 0;
+	}
+	if (!ret)
+		atomic64_inc(&as->faults);
+	return ret;
+}
+
+/* ---- information ---------------------------------------------------------------------- */
+
+void axas_get_stats(struct axas_space *as, struct axas_stats *st)
+{
+	unsigned int i;
+
+	read_lock(&as->lock);
+	st->table_pages = as->pgt.table_pages;
+	st->data_pages = as->pgt.data_pages;
+	for (i = 0; i < AXAS_LEAF_LEVELS; i++)
+		st->mapped[i] = as->pgt.mapped[i];
+	read_unlock(&as->lock);
+	st->faults = atomic64_read(&as->faults);
+	st->spurious_faults = atomic64_read(&as->spurious_faults);
+	st->tlb_flushes = atomic64_read(&as->tlb_flushes);
+}
+
+int axas_walk_entries(struct axas_space *as, u64 gpa, u64 size,
+		      axas_entry_fn_t fn, void *arg)
+{
+	int ret = axas_check_range(as, gpa, size);
+
+	if (ret)
+		return ret;
+	read_lock(&as->lock);
+	ret = axas_pgt_walk_entries(&as->pgt, gpa, size, fn, arg);
+	read_unlock(&as->lock);
+	return ret;
+}
+
+void axas_hw_regs(const struct axas_space *as, struct axas_hw_regs *regs)
+{
+	as->pgt.fmt->hw_regs(&as->pgt, as->vmid, regs);
+}
+
+u16 axas_vmid(const struct axas_space *as)
+{
+	return as->vmid;
+}

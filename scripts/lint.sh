@@ -1,0 +1,131 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: scripts/lint.sh checkpatch|kerneldoc|uapi
+#        scripts/lint.sh ours LOG DIR
+#
+# Source gates that need no kernel build. Each exits non-zero on any
+# finding. The tools come from the pristine linux-source-6.12 tree.
+#
+# "ours" prints the compiler, sparse and modpost findings in LOG, a build
+# log of make run in DIR, that are located in the project's own files
+# (not in kernel headers under build/), and exits non-zero if there are
+# any.
+#
+# Environment: AXAS_SRC (project to check, default: this repository),
+# AXAS_BUILD (default: <repo>/build).
+
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+src=$(cd "${AXAS_SRC:-$top}" && pwd)
+build=${AXAS_BUILD:-$top/build}
+ksrc=$build/linux-source-6.12
+
+# C sources and headers under the given directories of the project,
+# relative to it so that messages name them the way git does.
+sources() {
+	(cd "$src" && find "$@" -name '*.[ch]' -type f 2>/dev/null | LC_ALL=C sort)
+}
+
+checkpatch() {
+	local files
+
+	mapfile -t files < <(sources drivers include kunit)
+	if [ ${#files[@]} -eq 0 ]; then
+		echo "checkpatch: no C files"
+		return 0
+	fi
+	echo "checkpatch: --strict on ${#files[@]} files"
+	# Exits non-zero on any ERROR, WARNING or (with --strict) CHECK.
+	(cd "$src" && perl "$ksrc/scripts/checkpatch.pl" --no-tree --strict \
+		--show-types --quiet --color=never -f "${files[@]}")
+	echo "checkpatch: clean"
+}
+
+kerneldoc() {
+	local files out rc=0
+
+	mapfile -t files < <(sources include drivers)
+	if [ ${#files[@]} -eq 0 ]; then
+		echo "kernel-doc: no C files"
+		return 0
+	fi
+	echo "kernel-doc: -none -Wall on ${#files[@]} files"
+	# kernel-doc's exit status counts only errors; warnings go to stderr.
+	out=$(cd "$src" && perl "$ksrc/scripts/kernel-doc" -none -Wall "${files[@]}" 2>&1) || rc=$?
+	if [ -n "$out" ]; then
+		echo "$out"
+		rc=1
+	fi
+	[ $rc -eq 0 ] && echo "kernel-doc: clean"
+	return $rc
+}
+
+# Each uAPI header must stand alone as userspace sees it: against the
+# system's <linux/types.h> (linux-libc-dev), as strict C90 and as C++.
+# -Wpadded turns implicit padding, which the uAPI rules forbid, into an
+# error.
+uapi() {
+	local hdr name rc=0
+	local cflags=(-std=c90 -pedantic-errors -Wall -Wextra -Wpadded -Werror)
+	local cxxflags=(-std=c++11 -pedantic-errors -Wall -Wextra -Wpadded -Werror)
+
+	shopt -s nullglob
+	local headers=("$src"/include/uapi/linux/*.h)
+	if [ ${#headers[@]} -eq 0 ]; then
+		echo "uapi-check: no headers in include/uapi/linux/ yet, skipped"
+		echo "0 passed, 0 failed, 1 skipped"
+		return 0
+	fi
+	for hdr in "${headers[@]}"; do
+		name=linux/$(basename "$hdr")
+		echo "uapi-check: $name as C90 and as C++"
+		printf '#include <%s>\n' "$name" |
+			gcc "${cflags[@]}" -I"$src/include/uapi" -fsyntax-only -x c - || rc=1
+		printf '#include <%s>\n' "$name" |
+			g++ "${cxxflags[@]}" -I"$src/include/uapi" -fsyntax-only -x c++ - || rc=1
+	done
+	[ $rc -eq 0 ] && echo "uapi-check: clean"
+	return $rc
+}
+
+ours() {
+	local log=$1 dir=$2 line file path found=0
+
+	while IFS= read -r line; do
+		case $line in
+		WARNING:*"$src/"* | ERROR:*"$src/"*)
+			# modpost names the module by its absolute path.
+			echo "$line"
+			found=1
+			continue
+			;;
+		esac
+		# gcc and sparse: FILE:LINE[:COL]: warning|error: ...; kbuild
+		# passes FILE relative to the directory make runs in.
+		[[ $line =~ ^([^\ :]+):[0-9]+(:[0-9]+)?:\ (warning|error): ]] || continue
+		file=${BASH_REMATCH[1]}
+		[[ $file == /* ]] || file=$dir/$file
+		path=$(realpath -m "$file")
+		if [[ $path == "$src/"* && $path != "$build/"* ]]; then
+			echo "${path#"$src/"}:${line#"${BASH_REMATCH[1]}:"}"
+			found=1
+		fi
+	done < <(sed 's/\x1b\[[0-9;]*m//g' "$log")
+	return $found
+}
+
+case ${1:-} in
+ours)		[ $# -eq 3 ] || { echo "usage: $0 ours LOG DIR" >&2; exit 2; }
+		ours "$2" "$(cd "$3" && pwd)"
+		exit ;;
+esac
+
+"$top/scripts/prepare-kernel.sh"
+case ${1:-} in
+checkpatch)	checkpatch ;;
+kerneldoc)	kerneldoc ;;
+uapi)		uapi ;;
+*)		echo "usage: $0 checkpatch|kerneldoc|uapi" >&2; exit 2 ;;
+esac

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Benchmark of the core built for userspace. For each format it prints
+ * lines "BENCH <format>.<name> <value> <unit>", each the best of a few
+ * repetitions (CLOCK_MONOTONIC), from the prefaulted pool HAL unless the
+ * name says "_malloc":
+ *
+ *   map_4k          map_linear of 1 GiB with AXAS_MAP_NOBLOCK   ns/page
+ *   map_1g          map_linear of 1 GiB, aligned (one leaf)    ns
+ *   translate_4k    axas_translate() of every page of the first ns/page
+ *   lookup_nolock   the same through the internal axas_pgt_lookup(),
+ *                   without lock and checks (where translate goes) ns/page
+ *   unmap_4k        axas_unmap() of the 1 GiB of 4 KiB leaves   ns/page
+ *   table_bytes     table memory for 1 GiB of 4 KiB leaves     bytes, %
+ *   frame_ref       HAL alloc (zeroing) of one frame           ns/frame
+ *   fault           fault on each page of a lazy 256 MiB area  ns/fault
+ *   fault_ratio     fault / frame_ref                           x
+ *   map_eager       eager map_alloc of 256 MiB                  ns/page
+ *
+ * and once "BENCH shim.rwlock_read_pair": an uncontended read_lock() +
+ * read_unlock() of the shim's rwlock_t (pthread_rwlock_t), for scale.
+ *
+ * Options: -r repetitions (default 5), -s MiB for the lazy and eager
+ * areas (default 256), -g GiB for the linear maps (default 1), -m to add
+ * the malloc HAL's figures, -f format name to run one format only,
+ * -l PHASE -L N to repeat one phase (map_4k, unmap_4k, translate, fault)
+ * N times so that a profiler sees mostly it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/err.h>
+#include <linux/kernel.h>
+
+#include "axas-user.h"
+/* The internals, for the lock-free lookup figure only. */
+#include "../../../drivers/axaddrspace/space.h"
+
+#define PG	4096ULL
+#define GIB	(1ULL << 30)
+#define MIB	(1ULL << 20)
+
+static unsigned int reps = 5;
+/* -l PHASE -L N: repeat one phase N times, for a profiler to see it. */
+static const char *loop_phase;
+static unsigned int loop_count = 1;
+
+static unsigned int loops(const char *phase)
+{
+	return loop_phase && !strcmp(loop_phase, phase) ? loop_count : 1;
+}
+static u64 lin_size = GIB;
+static u64 area_size = 256 * MIB;
+
+static const struct {
+	u32 format;
+	u32 ia_bits;
+} cfgs[] = {
+	{ AXAS_FMT_EPT, 48 },
+	{ AXAS_FMT_ARM_S2, 40 },
+	{ AXAS_FMT_RISCV_GSTAGE, 41 },
+};
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void die(const char *what, long err)
+{
+	fprintf(stderr, "bench: %s: %ld\n", what, err);
+	exit(1);
+}
+
+struct result {
+	double map_4k, map_1g, translate, lookup, unmap_4k, ref, fault, eager;
+	u64 table_bytes;
+	bool noblock_ignored;
+};
+
+static void best(double *b, double v)
+{
+	if (*b == 0 || v < *b)
+		*b = v;
+}
+
+/* One repetition of everything on a fresh space. */
+static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
+		     struct result *r)
+{
+	const struct axas_hal *hal = axas_uhal_hal(uh);
+	struct axas_space_cfg cfg = {
+		.format = format, .ia_bits = ia_bits, .base = 0,
+		.size = 4 * GIB + lin_size, .hal = hal,
+	};
+	u64 pages = lin_size / PG, apages = area_size / PG, i, sum = 0;
+	u64 gpa = GIB, hpa = 0x100000000ULL;
+	struct axas_translation tr;
+	struct axas_stats st0, st;
+	struct axas_space *as;
+	void **frames;
+	double t;
+	int ret;
+
+	as = axas_space_create(&cfg);
+	if (IS_ERR(as))
+		die("create", PTR_ERR(as));
+	axas_get_stats(as, &st0);
+
+	/* 1 GiB of 4 KiB leaves. */
+	for (i = 1; i < loops("map_4k") + loops("unmap_4k") - 1; i++) {
+		axas_map_linear(as, gpa, hpa + PG, lin_size, AXAS_READ);
+		axas_unmap(as, gpa, lin_size);
+	}
+	t = now_ns();
+	ret = axas_map_linear(as, gpa, hpa, lin_size,
+			      AXAS_READ | AXAS_WRITE | AXAS_MAP_NOBLOCK);
+	t = now_ns() - t;
+	if (ret)
+		die("map_linear 4K", ret);
+	axas_get_stats(as, &st);
+	if (st.mapped[0] != lin_size) {
+		/* The flag did not work: force 4 KiB leaves by congruence. */
+		r->noblock_ignored = true;
+		axas_unmap(as, gpa, lin_size);
+		t = now_ns();
+		ret = axas_map_linear(as, gpa, hpa + PG, lin_size,
+				      AXAS_READ | AXAS_WRITE | AXAS_MAP_NOBLOCK);
+		t = now_ns() - t;
+		if (ret)
+			die("map_linear 4K (misaligned)", ret);
+		axas_get_stats(as, &st);
+	}
+	best(&r->map_4k, t / pages);
+	r->table_bytes = (st.table_pages - st0.table_pages) * PG;
+
+	for (unsigned int l = loops("translate"); l--; ) {
+		t = now_ns();
+		for (i = 0; i < pages; i++) {
+			if (axas_translate(as, gpa + i * PG, &tr))
+				die("translate", i);
+			sum += tr.hpa;
+		}
+		t = now_ns() - t;
+	}
+	best(&r->translate, t / pages);
+	if (!sum)
+		die("translate sum", 0);
+
+	/* The table walk alone: no lock, no argument checks. */
+	t = now_ns();
+	for (i = 0; i < pages; i++) {
+		struct axas_leaf leaf;
+
+		if (!axas_pgt_lookup(&as->pgt, gpa + i * PG, &leaf, NULL))
+			die("lookup", i);
+		sum += leaf.pa;
+	}
+	t = now_ns() - t;
+	best(&r->lookup, t / pages);
+
+	t = now_ns();
+	ret = axas_unmap(as, gpa, lin_size);
+	t = now_ns() - t;
+	if (ret)
+		die("unmap", ret);
+	best(&r->unmap_4k, t / pages);
+
+	/* The same range with the largest leaves. */
+	t = now_ns();
+	ret = axas_map_linear(as, gpa, hpa, lin_size, AXAS_READ | AXAS_WRITE);
+	t = now_ns() - t;
+	if (ret)
+		die("map_linear 1G", ret);
+	best(&r->map_1g, t);
+	axas_unmap(as, gpa, lin_size);
+
+	/* The reference: what a frame costs from this HAL, same state. */
+	frames = malloc(apages * sizeof(*frames));
+	if (!frames)
+		die("malloc", 0);
+	t = now_ns();
+	for (i = 0; i < apages; i++) {
+		frames[i] = hal->ops->alloc(hal->priv, 0);
+		if (!frames[i])
+			die("frame alloc", i);
+	}
+	t = now_ns() - t;
+	best(&r->ref, t / apages);
+	/* Freed in reverse, so that the faults get them in the same order. */
+	for (i = apages; i-- > 0; )
+		hal->ops->free(hal->priv, frames[i], 0);
+	free(frames);
+
+	for (unsigned int l = loops("fault"); l--; ) {
+		ret = axas_map_alloc(as, gpa, area_size, AXAS_READ | AXAS_WRITE,
+				     false);
+		if (ret)
+			die("map_alloc lazy", ret);
+		t = now_ns();
+		for (i = 0; i < apages; i++) {
+			ret = axas_handle_fault(as, gpa + i * PG, AXAS_WRITE);
+			if (ret)
+				die("fault", ret);
+		}
+		t = now_ns() - t;
+		best(&r->fault, t / apages);
+		axas_unmap(as, gpa, area_size);
+	}
+
+	t = now_ns();
+	ret = axas_map_alloc(as, gpa, area_size, AXAS_READ | AXAS_WRITE, true);
+	t = now_ns() - t;
+	if (ret)
+		die("map_alloc eager", ret);
+	best(&r->eager, t / apages);
+	axas_unmap(as, gpa, area_size);
+
+	axas_space_destroy(as);
+}
+
+static void report(const char *fmt, const char *sfx, const struct result *r,
+		   bool all)
+{
+	if (all) {
+		printf("BENCH %s.map_4k%s %.2f ns/page\n", fmt, sfx, r->map_4k);
+		printf("BENCH %s.map_1g%s %.0f ns\n", fmt, sfx, r->map_1g);
+		printf("BENCH %s.translate_4k%s %.2f ns/page\n", fmt, sfx,
+		       r->translate);
+		printf("BENCH %s.lookup_nolock%s %.2f ns/page\n", fmt, sfx,
+		       r->lookup);
+		printf("BENCH %s.unmap_4k%s %.2f ns/page\n", fmt, sfx,
+		       r->unmap_4k);
+		printf("BENCH %s.table_bytes%s %llu bytes/GiB\n", fmt, sfx,
+		       (unsigned long long)(r->table_bytes * GIB / lin_size));
+		printf("BENCH %s.table_pct%s %.4f %%\n", fmt, sfx,
+		       100.0 * r->table_bytes / lin_size);
+	}
+	printf("BENCH %s.frame_ref%s %.1f ns/frame\n", fmt, sfx, r->ref);
+	printf("BENCH %s.fault%s %.1f ns/fault\n", fmt, sfx, r->fault);
+	printf("BENCH %s.fault_ratio%s %.3f x\n", fmt, sfx, r->fault / r->ref);
+	printf("BENCH %s.map_eager%s %.1f ns/page\n", fmt, sfx, r->eager);
+	if (r->noblock_ignored)
+		printf("# %s: AXAS_MAP_NOBLOCK was ignored by axas_map_linear(); "
+		       "map_4k used a host address off the 2 MiB congruence\n",
+		       fmt);
+}
+
+int main(int argc, char **argv)
+{
+	const char *only = NULL;
+	bool with_malloc = false;
+	unsigned int c, i;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "r:s:g:mf:l:L:")) != -1) {
+		switch (opt) {
+		case 'r':
+			reps = atoi(optarg);
+			break;
+		case 's':
+			area_size = strtoull(optarg, NULL, 0) * MIB;
+			break;
+		case 'g':
+			lin_size = strtoull(optarg, NULL, 0) * GIB;
+			break;
+		case 'm':
+			with_malloc = true;
+			break;
+		case 'f':
+			only = optarg;
+			break;
+		case 'l':
+			loop_phase = optarg;
+			break;
+		case 'L':
+			loop_count = atoi(optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: bench [-m] [-r reps] [-s MiB] "
+				"[-g GiB] [-f format] [-l phase -L count]\n");
+			return 2;
+		}
+	}
+	printf("# axas-user bench: best of %u; linear %llu GiB, areas %llu MiB; "
+	       "ept/48, arm-s2/40, riscv-gstage/41\n", reps,
+	       (unsigned long long)(lin_size / GIB),
+	       (unsigned long long)(area_size / MIB));
+	{
+		rwlock_t lock;
+		double t, b = 0;
+		unsigned int k;
+
+		rwlock_init(&lock);
+		for (k = 0; k < reps; k++) {
+			t = now_ns();
+			for (i = 0; i < 1000000; i++) {
+				read_lock(&lock);
+				read_unlock(&lock);
+			}
+			best(&b, (now_ns() - t) / 1e6);
+		}
+		printf("BENCH shim.rwlock_read_pair %.2f ns\n", b);
+	}
+	for (c = 0; c < ARRAY_SIZE(cfgs); c++) {
+		const char *name = axas_format_name(cfgs[c].format);
+		/* Frames for one area, tables for the linear map, slack. */
+		size_t pool_bytes = area_size + lin_size / 256 + 64 * MIB;
+		struct axas_uhal *uh;
+		struct result r = { 0 };
+
+		if (only && strcmp(only, name))
+			continue;
+		uh = axas_uhal_pool_create(pool_bytes, true, false);
+		if (!uh)
+			die("pool", 0);
+		for (i = 0; i < reps; i++)
+			run_once(cfgs[c].format, cfgs[c].ia_bits, uh, &r);
+		axas_uhal_destroy(uh);
+		report(name, "", &r, true);
+
+		if (!with_malloc)
+			continue;
+		memset(&r, 0, sizeof(r));
+		uh = axas_uhal_malloc_create(false);
+		for (i = 0; i < reps; i++)
+			run_once(cfgs[c].format, cfgs[c].ia_bits, uh, &r);
+		axas_uhal_destroy(uh);
+		report(name, "_malloc", &r, false);
+	}
+	if (axas_user_warn_count) {
+		printf("# %lu WARN(s) fired in the core during the run\n",
+		       axas_user_warn_count);
+		return 1;
+	}
+	return 0;
+}
