@@ -77,10 +77,11 @@ if [ ! -f "$ksrc/.axas-scratch-tree" ] ||
 	mv "$ksrc.tmp" "$ksrc"
 fi
 
-# rsync keeps modification times, so an unchanged file is not rebuilt.
-# Build products of out-of-tree builds (.gitignore) must stay out: kbuild
-# would find a stale object through VPATH.
-rsync -a --delete --delete-excluded \
+# Only files whose content changed are copied, and they get the time of the
+# copy: keeping the source's time could make a file edited during an earlier
+# build look older than its object. Build products of out-of-tree builds
+# (.gitignore) must stay out: kbuild would find a stale object through VPATH.
+rsync -rlpD --checksum --delete --delete-excluded \
 	--exclude=/build/ --exclude=/.git/ --filter=':- .gitignore' \
 	--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
 	--exclude='.*.cmd' --exclude='*.a' --exclude=modules.order \
