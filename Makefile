@@ -48,6 +48,15 @@ endif
 # cannot check unresolved symbols; let it warn instead of failing.
 modpost_warn	= $$(test -f $(KDIR)/Module.symvers || echo KBUILD_MODPOST_WARN=1)
 
+# Not kbuild's "make M=... clean": it runs find over the whole project,
+# build/ included, and deletes the objects of the test kernels there.
+clean_module	= find drivers kunit \( -name '*.o' -o -name '.*.cmd' -o -name '.*.d' \
+		  -o -name '*.mod' -o -name '*.mod.c' \) -type f -delete; \
+		  rm -f axaddrspace.o axaddrspace.ko axaddrspace.mod axaddrspace.mod.c \
+		  axaddrspace.mod.o .module-common.o Module.symvers modules.order \
+		  .axaddrspace*.cmd ..module-common.o.cmd .Module.symvers.cmd \
+		  .modules.order.cmd
+
 .PHONY: all modules setup prepare kdir clean distclean help \
 	checkpatch kerneldoc sparse uapi-check axas-user-check \
 	kunit kunit-all kunit-x86_64 kunit-arm64 kunit-riscv check bench run
@@ -74,12 +83,12 @@ modules: kdir
 
 # The module with the KUnit suites, checked by sparse (C=2) and built with
 # W=1. Fails on any warning or error located in our files; warnings inside
-# kernel headers are not ours. The clean makes gcc see every file again
-# (ccache replays the warnings of a cached compile).
+# kernel headers are not ours. Removing our objects first makes gcc see
+# every file again (ccache replays the warnings of a cached compile).
 sparse: kdir
 	@mkdir -p $(BUILD)
 	@echo "sparse: C=2 W=1 build of axaddrspace.ko with its KUnit tests"
-	@$(MAKE) --no-print-directory $(module_args) clean
+	@$(clean_module)
 	@set -o pipefail; \
 	$(MAKE) --no-print-directory $(module_args) $(test_args) $(modpost_warn) \
 		C=2 W=1 modules 2>&1 | tee $(BUILD)/sparse.log || exit 1; \
@@ -136,9 +145,7 @@ run: setup
 	fi
 
 clean:
-	@if [ -f $(KDIR)/Makefile ]; then \
-		$(MAKE) $(module_args) clean; \
-	fi
+	$(clean_module)
 	@if [ -f $(AXAS_USER)/Makefile ]; then \
 		$(MAKE) -C $(AXAS_USER) clean; \
 	fi

@@ -28,11 +28,9 @@ mkdir -p "$build"
 rm -rf "$tree" "$tree.tmp"
 mkdir "$tree.tmp"
 tar -xJf "$tarball" -C "$tree.tmp" --strip-components=1
-# Hardlinked copies are made from this tree: make every file read-only so
-# that nothing can write through a link into the pristine copy.
-chmod -R a-w "$tree.tmp"
-chmod u+w "$tree.tmp"
+# The kunit scratch trees are hard-linked copies of this one. Making it
+# read-only would not stop root, and would stop a user from deleting it, so
+# kunit.sh instead replaces (never rewrites) the few files it changes.
 mv "$tree.tmp" "$tree"
-chmod u-w "$tree"
 stat -c %Y "$tarball" >"$stamp"
 echo "prepare-kernel: done"
