@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/align.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -32,12 +33,14 @@
  * @cfg: the configuration.
  * @as: the space.
  * @root: its decoded registers.
+ * @pas: frames the test owns, for map_pages.
  */
 struct inject_ctx {
 	struct axas_kt_hal *th;
 	const struct axas_kt_cfg *cfg;
 	struct axas_space *as;
 	struct axas_kt_root root;
+	phys_addr_t *pas;
 };
 
 /**
@@ -351,6 +354,91 @@ static const struct inject_scenario sc_unmap = {
 	},
 };
 
+/* ---- map_pages: a 2 MiB block and three pages; cutting the block ------------- */
+
+#define PAGES_AT	(G1 + SZ_2M)
+#define PAGES_NR	(512 + 3)
+
+/* A 2 MiB aligned block of the test's own, then three single pages. */
+static void setup_frames(struct kunit *test, struct inject_ctx *c)
+{
+	unsigned int i;
+	phys_addr_t pa;
+
+	c->pas = kunit_kcalloc(test, PAGES_NR, sizeof(*c->pas), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->pas);
+	axas_kt_host_alloc(test, c->th, 9, &pa);
+	KUNIT_ASSERT_TRUE(test, IS_ALIGNED(pa, SZ_2M));
+	for (i = 0; i < 512; i++)
+		c->pas[i] = pa + i * SZ_4K;
+	for (i = 512; i < PAGES_NR; i++)
+		axas_kt_host_alloc(test, c->th, 0, &c->pas[i]);
+}
+
+static int op_map_pages(struct inject_ctx *c)
+{
+	return axas_map_pages(c->as, PAGES_AT, c->pas, PAGES_NR, RW);
+}
+
+static void check_map_pages(struct kunit *test, struct inject_ctx *c)
+{
+	unsigned int i;
+
+	expect_map(test, c, PAGES_AT + 9, c->pas[0] + 9, RW, SZ_2M);
+	for (i = 512; i < PAGES_NR; i++)
+		expect_map(test, c, PAGES_AT + i * SZ_4K, c->pas[i], RW, SZ_4K);
+	expect_map(test, c, PAGES_AT + PAGES_NR * SZ_4K, AXAS_KT_UNMAPPED, 0,
+		   0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->th->bad_calls), 0);
+}
+
+static const struct inject_scenario sc_map_pages = {
+	.name = "map_pages of a block and pages",
+	.setup = setup_frames,
+	.op = op_map_pages,
+	.check = check_map_pages,
+	.must_alloc = true,
+	.ranges = {
+		{ PAGES_AT - SZ_16K, PAGES_AT + SZ_2M + SZ_32K, SZ_4K },
+		{ G1, G2, SZ_2M },
+	},
+};
+
+static void setup_pages(struct kunit *test, struct inject_ctx *c)
+{
+	setup_frames(test, c);
+	KUNIT_ASSERT_EQ(test, op_map_pages(c), 0);
+}
+
+static int op_unmap_pages(struct inject_ctx *c)
+{
+	return axas_unmap(c->as, PAGES_AT + 5 * SZ_4K, SZ_4K);
+}
+
+static void check_unmap_pages(struct kunit *test, struct inject_ctx *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < PAGES_NR; i++) {
+		if (!expect_map(test, c, PAGES_AT + i * SZ_4K,
+				i == 5 ? AXAS_KT_UNMAPPED : c->pas[i],
+				i == 5 ? 0 : RW, i == 5 ? 0 : SZ_4K))
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->th->bad_calls), 0);
+}
+
+static const struct inject_scenario sc_unmap_pages = {
+	.name = "unmap splitting a pages block",
+	.setup = setup_pages,
+	.op = op_unmap_pages,
+	.check = check_unmap_pages,
+	.must_alloc = true,
+	.ranges = {
+		{ PAGES_AT - SZ_16K, PAGES_AT + SZ_2M + SZ_32K, SZ_4K },
+	},
+};
+
 static void inject_map_page_test(struct kunit *test)
 {
 	inject_run(test, &sc_map_page);
@@ -359,6 +447,16 @@ static void inject_map_page_test(struct kunit *test)
 static void inject_map_blocks_test(struct kunit *test)
 {
 	inject_run(test, &sc_map_blocks);
+}
+
+static void inject_map_pages_test(struct kunit *test)
+{
+	inject_run(test, &sc_map_pages);
+}
+
+static void inject_unmap_pages_test(struct kunit *test)
+{
+	inject_run(test, &sc_unmap_pages);
 }
 
 static void inject_map_eager_test(struct kunit *test)
@@ -425,6 +523,8 @@ static struct kunit_case inject_test_cases[] = {
 	KUNIT_CASE_PARAM(inject_fault_test, axas_kt_cfg_params),
 	KUNIT_CASE_PARAM(inject_protect_test, axas_kt_cfg_params),
 	KUNIT_CASE_PARAM(inject_unmap_test, axas_kt_cfg_params),
+	KUNIT_CASE_PARAM(inject_map_pages_test, axas_kt_cfg_params),
+	KUNIT_CASE_PARAM(inject_unmap_pages_test, axas_kt_cfg_params),
 	{}
 };
 

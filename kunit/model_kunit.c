@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: randomized model checking. A seeded, reproducible sequence of
- * map_linear, map_alloc (eager and lazy), unmap, protect, fault, read and
- * write runs against a space and against a flat model of two windows:
+ * map_linear, map_pages, map_alloc (eager and lazy), unmap, protect, fault,
+ * read and write runs against a space and against a flat model of two windows:
  *
  *  A: 4 MiB of 4 KiB pages around a 2 MiB boundary (every operation, data
  *     compared with a shadow copy);
@@ -25,6 +25,7 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -48,7 +49,7 @@ MODULE_PARM_DESC(model_ops, "operations per configuration in the axaddrspace_mod
 
 enum model_kind {
 	M_NONE,		/* nothing mapped */
-	M_LINEAR,	/* linear map of made-up host memory */
+	M_LINEAR,	/* linear or pages map of made-up host memory */
 	M_LAZY,		/* map_alloc page not faulted yet */
 	M_ALLOC,	/* map_alloc page with a frame */
 };
@@ -381,6 +382,49 @@ static int op_map_linear(struct model *m, struct model_win *w,
 	return ret == want ? 0 : ret;
 }
 
+/*
+ * map_pages of made-up frames: each unit contiguous from its own place
+ * (2 MiB aligned in window B, so mostly 2 MiB leaves there; now and then
+ * 4 KiB off, which takes 4 KiB leaves), the units scattered.
+ */
+static int op_map_pages(struct model *m, struct model_win *w,
+			unsigned int start, unsigned int len)
+{
+	u64 gpa = w->base + start * w->unit, size = len * w->unit;
+	unsigned long nr = size / SZ_4K, per = w->unit / SZ_4K, k;
+	u32 prot = random_prot(m), flags = prot;
+	phys_addr_t *pas, hpa;
+	unsigned int i;
+	int want, ret;
+
+	if (!rnd(m, 4))
+		flags |= AXAS_MAP_NOBLOCK;
+	pas = kvmalloc_array(nr, sizeof(*pas), GFP_KERNEL);
+	if (!pas) {
+		KUNIT_FAIL(m->test, "no memory for %lu frame addresses", nr);
+		return -EIO;
+	}
+	for (i = 0; i < len; i++) {
+		hpa = 0x300000000ULL + rnd(m, 4096) * (u64)w->unit;
+		if (w->unit == SZ_2M && !rnd(m, 4))
+			hpa += SZ_4K;
+		for (k = 0; k < per; k++)
+			pas[i * per + k] = hpa + k * SZ_4K;
+	}
+	model_log(m, "map_pages(%#llx, %lu pages, %#x)", gpa, nr, flags);
+	want = count_none(w, start, len) == len ? 0 : -EEXIST;
+	ret = axas_map_pages(m->as, gpa, pas, nr, flags);
+	if (!ret && !want) {
+		for (i = 0; i < len; i++) {
+			w->u[start + i].kind = M_LINEAR;
+			w->u[start + i].prot = prot;
+			w->u[start + i].hpa = pas[i * per];
+		}
+	}
+	kvfree(pas);
+	return ret == want ? 0 : ret;
+}
+
 static int op_map_alloc(struct model *m, struct model_win *w,
 			unsigned int start, unsigned int len)
 {
@@ -511,9 +555,12 @@ static bool model_step(struct model *m)
 	unsigned int start = 0, len = 1, kind = rnd(m, 100);
 	int ret;
 
-	if (kind < 20) {
+	if (kind < 13) {
 		pick_range(m, w, &start, &len);
 		ret = op_map_linear(m, w, start, len);
+	} else if (kind < 20) {
+		pick_range(m, w, &start, &len);
+		ret = op_map_pages(m, w, start, len);
 	} else if (kind < 35) {
 		w = &m->w[0];
 		pick_range(m, w, &start, &len);

@@ -432,6 +432,287 @@ static void space_fault_errors_test(struct kunit *test)
 	expect_consistent(test);
 }
 
+/* ---- map_pages ------------------------------------------------------------------------ */
+
+#define NR_MIXED	(512 + 3)
+
+/*
+ * Frames the test owns for map_pages: a 2 MiB block (naturally aligned, as
+ * the page allocator hands out an order-9 block), then three single pages.
+ */
+static void mixed_frames(struct kunit *test, phys_addr_t *pas, u8 **va)
+{
+	struct space_priv *p = test->priv;
+	phys_addr_t pa;
+	unsigned int i;
+	u8 *big;
+
+	big = axas_kt_host_alloc(test, p->th, 9, &pa);
+	KUNIT_ASSERT_TRUE(test, IS_ALIGNED(pa, SZ_2M));
+	for (i = 0; i < 512; i++) {
+		pas[i] = pa + i * SZ_4K;
+		va[i] = big + i * SZ_4K;
+	}
+	for (i = 512; i < NR_MIXED; i++)
+		va[i] = axas_kt_host_alloc(test, p->th, 0, &pas[i]);
+}
+
+/* Bytes mapped contiguously from page @i on, by the frames alone. */
+static u64 pages_limit(const phys_addr_t *pas, unsigned int i, unsigned int nr)
+{
+	unsigned int j;
+
+	for (j = i + 1; j < nr; j++)
+		if (pas[j] != pas[i] + (u64)(j - i) * SZ_4K)
+			break;
+	return (u64)(j - i) * SZ_4K;
+}
+
+static void space_map_pages_test(struct kunit *test)
+{
+	struct space_priv *p = space_setup_full(test);
+	u64 gpa = G1, odd = G2 + SZ_4M + SZ_4K, len;
+	phys_addr_t *pas, rev[8];
+	struct axas_stats st, st0;
+	unsigned int i;
+	u8 **va, buf[16], out[16];
+
+	pas = kunit_kcalloc(test, NR_MIXED, sizeof(*pas), GFP_KERNEL);
+	va = kunit_kcalloc(test, NR_MIXED, sizeof(*va), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pas);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+	mixed_frames(test, pas, va);
+
+	/* A 2 MiB leaf where 512 frames are contiguous, 4 KiB leaves after. */
+	KUNIT_ASSERT_EQ(test, axas_map_pages(p->as, gpa, pas, NR_MIXED, RW), 0);
+	expect_map(test, gpa + 0x1234, pas[1] + 0x234, RW, SZ_2M);
+	expect_map(test, gpa + SZ_2M - 1, pas[511] + 0xfff, RW, SZ_2M);
+	for (i = 512; i < NR_MIXED; i++)
+		expect_map(test, gpa + i * SZ_4K + 7, pas[i] + 7, RW, SZ_4K);
+	expect_unmapped(test, gpa + NR_MIXED * SZ_4K);
+	expect_unmapped(test, gpa - 1);
+	get_stats(test, &st);
+	KUNIT_EXPECT_EQ(test, st.mapped[1], SZ_2M);
+	KUNIT_EXPECT_EQ(test, st.mapped[0], 3 * SZ_4K);
+	KUNIT_EXPECT_EQ(test, st.data_pages, 0);
+	expect_consistent(test);
+
+	/* The same frames again: NOBLOCK, and a guest address 4 KiB off. */
+	KUNIT_ASSERT_EQ(test, axas_map_pages(p->as, G2, pas, 512,
+					     RX | AXAS_MAP_NOBLOCK), 0);
+	expect_map(test, G2, pas[0], RX, SZ_4K);
+	expect_map(test, G2 + SZ_2M - 1, pas[511] + 0xfff, RX, SZ_4K);
+	KUNIT_ASSERT_EQ(test, axas_map_pages(p->as, odd, pas, 512, R), 0);
+	for (i = 0; i < 512; i += 73)
+		expect_map(test, odd + i * SZ_4K, pas[i], R, SZ_4K);
+	get_stats(test, &st);
+	KUNIT_EXPECT_EQ(test, st.mapped[1], SZ_2M);
+	KUNIT_EXPECT_EQ(test, st.mapped[0], 3 * SZ_4K + 2 * SZ_2M);
+
+	/* Any order, and the same frame twice. */
+	for (i = 0; i < ARRAY_SIZE(rev); i++)
+		rev[i] = pas[ARRAY_SIZE(rev) - 1 - i];
+	rev[3] = rev[0];
+	KUNIT_ASSERT_EQ(test, axas_map_pages(p->as, G3, rev, ARRAY_SIZE(rev),
+					     RWX), 0);
+	for (i = 0; i < ARRAY_SIZE(rev); i++)
+		expect_map(test, G3 + i * SZ_4K + 3, rev[i] + 3, RWX, SZ_4K);
+
+	/* Guest memory reaches the frames, across the 2 MiB leaf's end. */
+	fill(buf, sizeof(buf), 6);
+	KUNIT_ASSERT_EQ(test, axas_write(p->as, gpa + SZ_2M - 8, buf, 16), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(va[511] + SZ_4K - 8, buf, 8), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(va[512], buf + 8, 8), 0);
+	KUNIT_ASSERT_EQ(test, axas_read(p->as, odd + SZ_2M - 8, out, 8), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(out, buf, 8), 0);
+	KUNIT_ASSERT_EQ(test, axas_read(p->as, G3 + 3 * SZ_4K, out, 16), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(out, va[7], 16), 0);
+
+	/* Present pages: faults are spurious, or forbidden. */
+	get_stats(test, &st0);
+	axas_kt_hal_arm(p->th, 0);
+	KUNIT_EXPECT_EQ(test, axas_handle_fault(p->as, gpa + 5, AXAS_WRITE), 0);
+	KUNIT_EXPECT_EQ(test, axas_handle_fault(p->as, gpa + SZ_2M + 5,
+						RW), 0);
+	KUNIT_EXPECT_EQ(test, axas_handle_fault(p->as, gpa, AXAS_EXEC), -EACCES);
+	KUNIT_EXPECT_EQ(test, axas_handle_fault(p->as, odd, AXAS_WRITE),
+			-EACCES);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p->th->alloc_calls), 0);
+	get_stats(test, &st);
+	KUNIT_EXPECT_EQ(test, st.faults, st0.faults);
+	KUNIT_EXPECT_EQ(test, st.spurious_faults, st0.spurious_faults + 2);
+
+	/* translate_limit follows the frames, not the area. */
+	KUNIT_ASSERT_EQ(test, axas_translate_limit(p->as, gpa + 100, &len), 0);
+	KUNIT_EXPECT_EQ(test, len, pages_limit(pas, 0, NR_MIXED) - 100);
+	KUNIT_ASSERT_EQ(test, axas_translate_limit(p->as, G3, &len), 0);
+	KUNIT_EXPECT_EQ(test, len, SZ_4K);
+	expect_consistent(test);
+}
+
+/*
+ * Unmap and protect cut the 2 MiB leaf of a pages area; unmap, clear and
+ * destroy give no frame back to anyone, and leave the frames as they were.
+ */
+static void space_map_pages_cut_test(struct kunit *test)
+{
+	struct space_priv *p = space_setup_full(test);
+	struct axas_space_cfg cfg = {
+		.format = p->cfg->format,
+		.ia_bits = p->cfg->ia_bits,
+		.size = p->top,
+		.hal = &p->th->hal,
+	};
+	phys_addr_t *pas;
+	struct axas_stats st;
+	struct axas_space *as2;
+	u8 **va, *pattern, *buf;
+	unsigned int i;
+
+	pas = kunit_kcalloc(test, NR_MIXED, sizeof(*pas), GFP_KERNEL);
+	va = kunit_kcalloc(test, NR_MIXED, sizeof(*va), GFP_KERNEL);
+	pattern = kunit_kmalloc(test, SZ_2M, GFP_KERNEL);
+	buf = kunit_kmalloc(test, 5 * SZ_4K, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pas);
+	KUNIT_ASSERT_NOT_NULL(test, va);
+	KUNIT_ASSERT_NOT_NULL(test, pattern);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	mixed_frames(test, pas, va);
+	fill(pattern, SZ_2M, 11);
+	memcpy(va[0], pattern, SZ_2M);
+
+	KUNIT_ASSERT_EQ(test, axas_map_pages(p->as, G1, pas, 512, RW), 0);
+	expect_map(test, G1 + 5 * SZ_4K, pas[5], RW, SZ_2M);
+
+	/* Two pages out of the middle: the block splits into 4 KiB leaves. */
+	KUNIT_ASSERT_EQ(test, axas_unmap(p->as, G1 + 5 * SZ_4K, SZ_8K), 0);
+	for (i = 0; i < 512; i++) {
+		if (i == 5 || i == 6) {
+			expect_unmapped(test, G1 + i * SZ_4K);
+			continue;
+		}
+		if (!expect_map(test, G1 + i * SZ_4K + 1, pas[i] + 1, RW, SZ_4K))
+			break;
+	}
+	get_stats(test, &st);
+	KUNIT_EXPECT_EQ(test, st.mapped[1], 0);
+	KUNIT_EXPECT_EQ(test, st.mapped[0], 510 * SZ_4K);
+
+	/* Protect a piece, unmap the tail. */
+	KUNIT_ASSERT_EQ(test, axas_protect(p->as, G1 + 100 * SZ_4K, 3 * SZ_4K,
+					   R), 0);
+	expect_map(test, G1 + 99 * SZ_4K, pas[99], RW, SZ_4K);
+	expect_map(test, G1 + 101 * SZ_4K, pas[101], R, SZ_4K);
+	expect_map(test, G1 + 103 * SZ_4K, pas[103], RW, SZ_4K);
+	KUNIT_ASSERT_EQ(test, axas_unmap(p->as, G1 + 500 * SZ_4K, 12 * SZ_4K), 0);
+	expect_unmapped(test, G1 + 500 * SZ_4K);
+	KUNIT_EXPECT_EQ(test, axas_unmap(p->as, G1 + 499 * SZ_4K, SZ_8K),
+			-ENOENT);
+	KUNIT_ASSERT_EQ(test, axas_read(p->as, G1, buf, 5 * SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, pattern, 5 * SZ_4K), 0);
+	expect_consistent(test);
+
+	/* Nothing of the frames was freed (the HAL counts a free as bad). */
+	KUNIT_EXPECT_EQ(test, memcmp(va[0], pattern, SZ_2M), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p->th->bad_calls), 0);
+
+	axas_clear(p->as);
+	expect_unmapped(test, G1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&p->th->live_pages),
+			p->root.root_pages);
+	KUNIT_EXPECT_EQ(test, memcmp(va[0], pattern, SZ_2M), 0);
+
+	/* Destroy with the frames mapped, in a second space. */
+	as2 = axas_space_create(&cfg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(as2));
+	KUNIT_ASSERT_EQ(test, axas_map_pages(as2, G1, pas, NR_MIXED, RW), 0);
+	KUNIT_ASSERT_EQ(test, axas_map_pages(p->as, G1, pas, NR_MIXED, RW), 0);
+	axas_space_destroy(as2);
+	expect_map(test, G1 + SZ_2M + 1, pas[512] + 1, RW, SZ_4K);
+	KUNIT_EXPECT_EQ(test, memcmp(va[0], pattern, SZ_2M), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p->th->bad_calls), 0);
+	get_stats(test, &st);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&p->th->live_pages),
+			st.table_pages);
+	expect_consistent(test);
+}
+
+/* Every argument error, with nothing changed afterwards. */
+static void space_map_pages_errors_test(struct kunit *test)
+{
+	struct space_priv *p = space_setup(test, G1, G1);
+	u64 lin = G1 + SZ_1M, lazy = G1 + SZ_4M, pg = G1 + SZ_8M;
+	u64 free = G1 + SZ_16M;
+	const struct axas_kt_range around[] = {
+		{ G1, G1 + SZ_32M, SZ_4K },
+		{ G2 - SZ_16K, G2, SZ_4K },
+	};
+	struct axas_kt_snap *before, *after;
+	phys_addr_t pas[4];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pas); i++)
+		pas[i] = G3 + i * SZ_8K;
+	KUNIT_ASSERT_EQ(test, axas_map_linear(p->as, lin, G3, SZ_16K, RW), 0);
+	KUNIT_ASSERT_EQ(test, axas_map_alloc(p->as, lazy, SZ_16K, RW, false), 0);
+	KUNIT_ASSERT_EQ(test, axas_map_pages(p->as, pg, pas, 4, RW), 0);
+	before = axas_kt_snap_take(test, p->th, p->as, &p->root, around,
+				   ARRAY_SIZE(around));
+
+	/* -EINVAL: flags, count, guest or host misalignment. */
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, free, pas, 1,
+					     R | AXAS_DEVICE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, free, pas, 1, AXAS_WRITE),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, free, pas, 1, R | BIT(7)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, free, pas, 0, R), -EINVAL);
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, free + 0x800, pas, 1, R),
+			-EINVAL);
+	pas[2] += 0x800;
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, free, pas, 4, R), -EINVAL);
+	pas[2] -= 0x800;
+
+	/* -ERANGE: outside the space, too many pages, beyond the host width. */
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, G1 - SZ_4K, pas, 1, R),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, G2 - SZ_4K, pas, 2, R),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, G2, pas, 1, R), -ERANGE);
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, G1, pas, G1 / SZ_4K + 1, R),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, free, pas, ULONG_MAX, R),
+			-ERANGE);
+	pas[1] = 1ULL << 60;
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, free, pas, 2, R), -ERANGE);
+	pas[1] = G3 + SZ_8K;
+
+	/* -EEXIST: over linear, lazy and pages areas, whole or in part. */
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, lin + SZ_8K, pas, 4, R),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, lazy - SZ_4K, pas, 2, R),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, pg, pas, 4, R), -EEXIST);
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, pg + 3 * SZ_4K, pas, 1, R),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, axas_map_linear(p->as, pg - SZ_4K, G3, SZ_8K, R),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, axas_map_alloc(p->as, pg + SZ_4K, SZ_4K, R, true),
+			-EEXIST);
+
+	after = axas_kt_snap_take(test, p->th, p->as, &p->root, around,
+				  ARRAY_SIZE(around));
+	axas_kt_snap_expect_same(test, before, after);
+	expect_consistent(test);
+
+	/* Made-up host memory: mapped, but not readable. */
+	expect_map(test, pg + 2 * SZ_4K + 9, pas[2] + 9, RW, SZ_4K);
+	KUNIT_EXPECT_EQ(test, axas_read(p->as, pg, &i, sizeof(i)), -EFAULT);
+	KUNIT_EXPECT_EQ(test, axas_unmap(p->as, pg, 4 * SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, axas_map_pages(p->as, pg, pas, 4, R), 0);
+	expect_map(test, pg + 3 * SZ_4K, pas[3], R, SZ_4K);
+}
+
 /* ---- unmap ------------------------------------------------------------------------- */
 
 /*
@@ -1176,6 +1457,9 @@ static struct kunit_case space_test_cases[] = {
 	KUNIT_CASE_PARAM(space_map_alloc_eager_test, axas_kt_cfg_params),
 	KUNIT_CASE_PARAM(space_map_alloc_lazy_test, axas_kt_cfg_params),
 	KUNIT_CASE_PARAM(space_fault_errors_test, axas_kt_cfg_params),
+	KUNIT_CASE_PARAM(space_map_pages_test, axas_kt_cfg_params),
+	KUNIT_CASE_PARAM(space_map_pages_cut_test, axas_kt_cfg_params),
+	KUNIT_CASE_PARAM(space_map_pages_errors_test, axas_kt_cfg_params),
 	KUNIT_CASE_PARAM(space_unmap_cut_test, axas_kt_cfg_params),
 	KUNIT_CASE_PARAM(space_unmap_alloc_test, axas_kt_cfg_params),
 	KUNIT_CASE_PARAM(space_unmap_nested_test, axas_kt_cfg_params),

@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/export.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -53,3 +54,4 @@ static const struct axas_hal_ops axas_default_hal_ops = {
 const struct axas_hal axas_default_hal = {
 	.ops = &axas_default_hal_ops,
 };
+EXPORT_SYMBOL_NS_GPL(axas_default_hal, AXADDRSPACE);

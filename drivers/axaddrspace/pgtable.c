@@ -301,8 +301,14 @@ void axas_pgt_destroy(struct axas_pgtable *pgt)
 
 /* ---- map ------------------------------------------------------------------ */
 
+/*
+ * Where a map's host addresses come from: one contiguous range from @pa
+ * (linear), an array with one page per entry (@pas, caller's frames), or
+ * fresh frames popped from @mc (@frames).
+ */
 struct axas_map_data {
 	phys_addr_t pa;		/* host address of the walk's start */
+	const phys_addr_t *pas;	/* or: host address of each page */
 	u32 flags;
 	unsigned int max_level;	/* largest leaf allowed */
 	bool frames;		/* each leaf maps a fresh frame from @mc */
@@ -310,20 +316,50 @@ struct axas_map_data {
 	u64 leaf_attrs[AXAS_LEAF_LEVELS];
 };
 
+/* Largest leaf for frames given page by page: 2 MiB. */
+#define AXAS_PAGES_MAX_LEVEL	1U
+
 static unsigned int axas_map_max_level(const struct axas_pgtable *pgt,
 				       u32 flags)
 {
 	return flags & AXAS_MAP_NOBLOCK ? 0 : pgt->fmt->max_leaf_level;
 }
 
-static bool axas_map_leaf_fits(const struct axas_visit_ctx *ctx,
-			       const struct axas_map_data *d)
+/* Whether @nr pages from @pas are contiguous and aligned to their size. */
+static bool axas_pages_block(const phys_addr_t *pas, unsigned long nr)
 {
-	u64 size = axas_level_size(ctx->level);
-	phys_addr_t pa = d->pa + (ctx->addr - ctx->start);
+	unsigned long i;
 
-	return ctx->level <= d->max_level && axas_ctx_covered(ctx) &&
-	       IS_ALIGNED(pa, size);
+	if (!IS_ALIGNED(pas[0], (u64)nr << AXAS_PAGE_SHIFT))
+		return false;
+	for (i = 1; i < nr; i++)
+		if (pas[i] != pas[0] + ((phys_addr_t)i << AXAS_PAGE_SHIFT))
+			return false;
+	return true;
+}
+
+/* Whether one leaf at @level can map @addr of a map of [start, end). */
+static bool axas_map_fits(const struct axas_map_data *d, u64 start, u64 end,
+			  unsigned int level, u64 addr)
+{
+	u64 size = axas_level_size(level);
+
+	if (level > d->max_level || addr < start || addr + size > end)
+		return false;
+	if (d->pas)
+		return axas_pages_block(d->pas + ((addr - start) >>
+						  AXAS_PAGE_SHIFT),
+					size >> AXAS_PAGE_SHIFT);
+	return IS_ALIGNED(d->pa + (addr - start), size);
+}
+
+/* Host address a leaf at @addr maps, for linear and page maps. */
+static phys_addr_t axas_map_pa(const struct axas_map_data *d, u64 start,
+			       u64 addr)
+{
+	if (d->pas)
+		return d->pas[(addr - start) >> AXAS_PAGE_SHIFT];
+	return d->pa + (addr - start);
 }
 
 static void axas_account_leaves(struct axas_pgtable *pgt, unsigned int level,
@@ -355,28 +391,45 @@ static int axas_map_visitor(const struct axas_visit_ctx *ctx,
 	struct axas_pgtable *pgt = ctx->pgt;
 	const struct axas_format *fmt = pgt->fmt;
 	unsigned int shift = axas_level_shift(ctx->level);
-	phys_addr_t pa = d->pa + (ctx->addr - ctx->start);
+	bool linear = !d->frames && !d->pas;	/* read once, not per store */
 	unsigned int i, nr;
-	u64 attrs;
+	phys_addr_t pa;
+	u64 attrs, addr;
 
 	if (WARN_ON_ONCE(axas_pte_valid(fmt, ctx->old)))
 		return -EEXIST;	/* the caller checked the range was free */
 
-	if (!axas_map_leaf_fits(ctx, d))
+	if (!axas_map_fits(d, ctx->start, ctx->end, ctx->level, ctx->addr))
 		return axas_install_table(ctx, d->mc);
 
-	/* This entry and the empty ones after it that the range covers. */
+	/*
+	 * This entry and the empty ones after it that the range covers. For
+	 * one contiguous range the first fit implies the others; frames given
+	 * page by page may stop being contiguous, and the walker comes back
+	 * to that entry.
+	 */
 	attrs = d->leaf_attrs[ctx->level];
 	nr = min_t(u64, ctx->run, (ctx->end - ctx->addr) >> shift);
+	pa = axas_map_pa(d, ctx->start, ctx->addr);
 	for (i = 0; i < nr; i++, pa += 1ULL << shift) {
 		if (READ_ONCE(ctx->ptep[i]))
 			break;	/* a table: the walker descends into it */
-		if (d->frames) {
-			void *frame = axas_mc_pop(d->mc);
+		if (!linear) {
+			if (d->frames) {
+				void *frame = axas_mc_pop(d->mc);
 
-			if (!frame)
-				break;
-			pa = axas_pa(pgt, frame);
+				if (!frame)
+					break;
+				pa = axas_pa(pgt, frame);
+			} else if (i) {
+				/* Every page fits a 4 KiB leaf. */
+				addr = ctx->addr + ((u64)i << shift);
+				if (ctx->level &&
+				    !axas_map_fits(d, ctx->start, ctx->end,
+						   ctx->level, addr))
+					break;
+				pa = axas_map_pa(d, ctx->start, addr);
+			}
 		}
 		WRITE_ONCE(ctx->ptep[i], attrs | axas_pa_to_pte(fmt, pa));
 	}
@@ -393,6 +446,7 @@ static void axas_map_data_init(const struct axas_pgtable *pgt,
 	unsigned int level;
 
 	d->pa = pa;
+	d->pas = NULL;
 	d->flags = flags & ~AXAS_MAP_NOBLOCK;
 	d->max_level = axas_map_max_level(pgt, flags);
 	d->frames = false;
@@ -439,6 +493,46 @@ unsigned long axas_pgt_map_tables(const struct axas_pgtable *pgt, u64 addr,
 	while (g && !IS_ALIGNED(addr - pa, axas_level_size(g)))
 		g--;
 	return axas_tables_for(pgt, addr, addr + size, g) + 2 * g;
+}
+
+static void axas_map_pages_init(const struct axas_pgtable *pgt,
+				struct axas_map_data *d, const phys_addr_t *pas,
+				u32 flags, struct axas_mc *mc)
+{
+	axas_map_data_init(pgt, d, 0, flags, mc);
+	d->pas = pas;
+	d->max_level = min_t(unsigned int, d->max_level, AXAS_PAGES_MAX_LEVEL);
+}
+
+/**
+ * axas_pgt_map_pages_tables() - table pages axas_pgt_map_pages() can consume
+ * @pgt: the table.
+ * @addr: guest start.
+ * @pas: host address of each page.
+ * @nr: pages.
+ * @flags: AXAS_MAP_NOBLOCK matters.
+ *
+ * Every table above the 4 KiB level the range reaches, and a 4 KiB-level
+ * table for each 2 MiB of guest addresses that no 2 MiB leaf will map:
+ * the same decision the map makes, taken in advance.
+ *
+ * Context: any context.
+ * Return: an upper bound of the pages axas_pgt_map_pages() pops.
+ */
+unsigned long axas_pgt_map_pages_tables(const struct axas_pgtable *pgt,
+					u64 addr, const phys_addr_t *pas,
+					unsigned long nr, u32 flags)
+{
+	u64 end = addr + ((u64)nr << AXAS_PAGE_SHIFT), step = axas_level_size(1);
+	unsigned long tables = axas_tables_for(pgt, addr, end, 1);
+	struct axas_map_data d;
+	u64 w;
+
+	axas_map_pages_init(pgt, &d, pas, flags, NULL);
+	for (w = ALIGN_DOWN(addr, step); w < end; w += step)
+		if (!axas_map_fits(&d, addr, end, 1, w))
+			tables++;
+	return tables;
 }
 
 /**
@@ -504,6 +598,36 @@ int axas_pgt_map_frames(struct axas_pgtable *pgt, u64 addr, u64 size,
 	axas_map_data_init(pgt, &d, 0, flags | AXAS_MAP_NOBLOCK, mc);
 	d.frames = true;
 	return axas_walk(pgt, addr, size, &walker);
+}
+
+/**
+ * axas_pgt_map_pages() - map the caller's frames at [addr, addr + nr pages)
+ * @pgt: the table.
+ * @addr: guest start, page aligned; the range must be empty.
+ * @pas: host address of each page, page aligned.
+ * @nr: pages.
+ * @flags: AXAS_* mapping flags (never AXAS_PTE_OWNED: the space does not
+ *	free these frames).
+ * @mc: holds at least axas_pgt_map_pages_tables() pages.
+ *
+ * A 2 MiB leaf maps 512 pages that are contiguous and aligned together
+ * with their guest address, unless AXAS_MAP_NOBLOCK; 4 KiB leaves the rest.
+ *
+ * Context: the space lock held for writing.
+ */
+void axas_pgt_map_pages(struct axas_pgtable *pgt, u64 addr,
+			const phys_addr_t *pas, unsigned long nr, u32 flags,
+			struct axas_mc *mc)
+{
+	struct axas_map_data d;
+	struct axas_walker walker = {
+		.cb	= axas_map_visitor,
+		.arg	= &d,
+		.flags	= AXAS_VISIT_LEAF,
+	};
+
+	axas_map_pages_init(pgt, &d, pas, flags, mc);
+	WARN_ON_ONCE(axas_walk(pgt, addr, (u64)nr << AXAS_PAGE_SHIFT, &walker));
 }
 
 /* ---- splitting a block ---------------------------------------------------- */

@@ -214,12 +214,18 @@ void axas_pgt_destroy(struct axas_pgtable *pgt);
 
 unsigned long axas_pgt_map_tables(const struct axas_pgtable *pgt, u64 addr,
 				  u64 size, phys_addr_t pa, u32 flags);
+unsigned long axas_pgt_map_pages_tables(const struct axas_pgtable *pgt,
+					u64 addr, const phys_addr_t *pas,
+					unsigned long nr, u32 flags);
 unsigned long axas_pgt_split_tables(const struct axas_pgtable *pgt);
 
 void axas_pgt_map(struct axas_pgtable *pgt, u64 addr, u64 size,
 		  phys_addr_t pa, u32 flags, struct axas_mc *mc);
 int axas_pgt_map_frames(struct axas_pgtable *pgt, u64 addr, u64 size,
 			u32 flags, struct axas_mc *mc);
+void axas_pgt_map_pages(struct axas_pgtable *pgt, u64 addr,
+			const phys_addr_t *pas, unsigned long nr, u32 flags,
+			struct axas_mc *mc);
 void axas_pgt_zap(struct axas_pgtable *pgt, u64 addr, u64 size,
 		  struct axas_mc *mc, axas_flush_fn_t flush, void *flush_arg,
 		  struct axas_tlb_range *tlb);

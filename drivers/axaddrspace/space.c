@@ -13,6 +13,7 @@
 #include <linux/bug.h>
 #include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
@@ -41,6 +42,7 @@ const char *axas_format_name(u32 format)
 
 	return fmt ? fmt->name : NULL;
 }
+EXPORT_SYMBOL_NS_GPL(axas_format_name, AXADDRSPACE);
 
 /* ---- argument checks ------------------------------------------------------ */
 
@@ -260,6 +262,7 @@ out_free_space:
 	kfree(as);
 	return ERR_PTR(ret);
 }
+EXPORT_SYMBOL_NS_GPL(axas_space_create, AXADDRSPACE);
 
 void axas_clear(struct axas_space *as)
 {
@@ -276,6 +279,7 @@ void axas_clear(struct axas_space *as)
 	list_for_each_entry_safe(area, tmp, &dead, node)
 		kfree(area);
 }
+EXPORT_SYMBOL_NS_GPL(axas_clear, AXADDRSPACE);
 
 void axas_space_destroy(struct axas_space *as)
 {
@@ -286,14 +290,36 @@ void axas_space_destroy(struct axas_space *as)
 	axas_pgt_destroy(&as->pgt);
 	kfree(as);
 }
+EXPORT_SYMBOL_NS_GPL(axas_space_destroy, AXADDRSPACE);
 
 /* ---- map --------------------------------------------------------------------- */
 
-/* Map @area with @flags and insert it under the lock, or fail -EEXIST. */
+/**
+ * struct axas_map_req - one checked map call
+ * @kind: &enum axas_area_kind of the new area.
+ * @gpa: first guest address.
+ * @size: bytes.
+ * @flags: AXAS_* flags as the caller gave them.
+ * @hpa: linear: host address of @gpa.
+ * @pas: pages: host address of each page.
+ * @populate: alloc: allocate the frames now.
+ * @pages: table pages and frames to set aside before the lock.
+ */
+struct axas_map_req {
+	enum axas_area_kind kind;
+	u64 gpa;
+	u64 size;
+	u32 flags;
+	phys_addr_t hpa;
+	const phys_addr_t *pas;
+	bool populate;
+	unsigned long pages;
+};
+
+/* Map @area as @req says and insert it under the lock, or fail -EEXIST. */
 static int axas_map_area(struct axas_space *as, struct axas_area *area,
-			 u32 flags, bool populate, struct axas_mc *mc)
+			 const struct axas_map_req *req, struct axas_mc *mc)
 {
-	u64 size = area->end - area->start;
 	int ret = 0;
 
 	write_lock(&as->lock);
@@ -301,22 +327,30 @@ static int axas_map_area(struct axas_space *as, struct axas_area *area,
 		ret = -EEXIST;
 		goto out_unlock;
 	}
-	if (area->kind == AXAS_AREA_LINEAR)
-		axas_pgt_map(&as->pgt, area->start, size, area->hpa, flags,
-			     mc);
-	else if (populate)
-		WARN_ON_ONCE(axas_pgt_map_frames(&as->pgt, area->start, size,
-						 area->flags | AXAS_PTE_OWNED,
-						 mc));
+	switch (req->kind) {
+	case AXAS_AREA_LINEAR:
+		axas_pgt_map(&as->pgt, req->gpa, req->size, req->hpa,
+			     req->flags, mc);
+		break;
+	case AXAS_AREA_PAGES:
+		axas_pgt_map_pages(&as->pgt, req->gpa, req->pas,
+				   req->size >> AXAS_PAGE_SHIFT, req->flags, mc);
+		break;
+	case AXAS_AREA_ALLOC:
+		if (req->populate)
+			WARN_ON_ONCE(axas_pgt_map_frames(&as->pgt, req->gpa,
+							 req->size,
+							 area->flags |
+							 AXAS_PTE_OWNED, mc));
+		break;
+	}
 	axas_area_insert(as, area);
 out_unlock:
 	write_unlock(&as->lock);
 	return ret;
 }
 
-static int axas_map(struct axas_space *as, u64 gpa, u64 size,
-		    enum axas_area_kind kind, phys_addr_t hpa, u32 flags,
-		    bool populate, unsigned long pages)
+static int axas_map(struct axas_space *as, const struct axas_map_req *req)
 {
 	struct axas_mc mc = { };
 	struct axas_area *area;
@@ -325,15 +359,15 @@ static int axas_map(struct axas_space *as, u64 gpa, u64 size,
 	area = kzalloc(sizeof(*area), GFP_KERNEL_ACCOUNT);
 	if (!area)
 		return -ENOMEM;
-	area->start = gpa;
-	area->end = gpa + size;
-	area->hpa = hpa;
-	area->flags = flags & ~AXAS_MAP_NOBLOCK;
-	area->kind = kind;
+	area->start = req->gpa;
+	area->end = req->gpa + req->size;
+	area->hpa = req->hpa;
+	area->flags = req->flags & ~AXAS_MAP_NOBLOCK;
+	area->kind = req->kind;
 
-	ret = axas_mc_topup(as->hal, &mc, pages);
+	ret = axas_mc_topup(as->hal, &mc, req->pages);
 	if (!ret)
-		ret = axas_map_area(as, area, flags, populate, &mc);
+		ret = axas_map_area(as, area, req, &mc);
 	axas_mc_free(as->hal, &mc);
 	if (ret)
 		kfree(area);
@@ -343,6 +377,13 @@ static int axas_map(struct axas_space *as, u64 gpa, u64 size,
 int axas_map_linear(struct axas_space *as, u64 gpa, phys_addr_t hpa,
 		    u64 size, u32 flags)
 {
+	struct axas_map_req req = {
+		.kind	= AXAS_AREA_LINEAR,
+		.gpa	= gpa,
+		.size	= size,
+		.flags	= flags,
+		.hpa	= hpa,
+	};
 	int ret;
 
 	ret = axas_check_flags(flags, AXAS_MAP_FLAGS_MASK);
@@ -358,14 +399,21 @@ int axas_map_linear(struct axas_space *as, u64 gpa, phys_addr_t hpa,
 	    (hpa + size - 1) >> AXAS_PAGE_SHIFT > as->pgt.fmt->pa_mask)
 		return -ERANGE;
 
-	return axas_map(as, gpa, size, AXAS_AREA_LINEAR, hpa, flags, false,
-			axas_pgt_map_tables(&as->pgt, gpa, size, hpa, flags));
+	req.pages = axas_pgt_map_tables(&as->pgt, gpa, size, hpa, flags);
+	return axas_map(as, &req);
 }
+EXPORT_SYMBOL_NS_GPL(axas_map_linear, AXADDRSPACE);
 
 int axas_map_alloc(struct axas_space *as, u64 gpa, u64 size, u32 flags,
 		   bool populate)
 {
-	unsigned long pages = 0;
+	struct axas_map_req req = {
+		.kind		= AXAS_AREA_ALLOC,
+		.gpa		= gpa,
+		.size		= size,
+		.flags		= flags,
+		.populate	= populate,
+	};
 	int ret;
 
 	ret = axas_check_flags(flags, AXAS_PROT_MASK | AXAS_MAP_NOBLOCK);
@@ -376,12 +424,51 @@ int axas_map_alloc(struct axas_space *as, u64 gpa, u64 size, u32 flags,
 		return ret;
 
 	if (populate)
-		pages = axas_pgt_map_tables(&as->pgt, gpa, size, gpa,
-					    AXAS_MAP_NOBLOCK) +
-			(size >> AXAS_PAGE_SHIFT);
-	return axas_map(as, gpa, size, AXAS_AREA_ALLOC, 0, flags, populate,
-			pages);
+		req.pages = axas_pgt_map_tables(&as->pgt, gpa, size, gpa,
+						AXAS_MAP_NOBLOCK) +
+			    (size >> AXAS_PAGE_SHIFT);
+	return axas_map(as, &req);
 }
+EXPORT_SYMBOL_NS_GPL(axas_map_alloc, AXADDRSPACE);
+
+int axas_map_pages(struct axas_space *as, u64 gpa, const phys_addr_t *pas,
+		   unsigned long nr, u32 flags)
+{
+	struct axas_map_req req = {
+		.kind	= AXAS_AREA_PAGES,
+		.gpa	= gpa,
+		.flags	= flags,
+		.pas	= pas,
+	};
+	phys_addr_t any = 0, top = 0;
+	unsigned long i;
+	int ret;
+
+	ret = axas_check_flags(flags, AXAS_PROT_MASK | AXAS_MAP_NOBLOCK);
+	if (ret)
+		return ret;
+	if (!nr || !IS_ALIGNED(gpa, AXAS_PAGE_SIZE))
+		return -EINVAL;
+	/* More pages than the space holds (their size may not even fit). */
+	if (nr > (as->end - as->base) >> AXAS_PAGE_SHIFT)
+		return -ERANGE;
+	req.size = (u64)nr << AXAS_PAGE_SHIFT;
+	ret = axas_check_range(as, gpa, req.size);
+	if (ret)
+		return ret;
+	for (i = 0; i < nr; i++) {
+		any |= pas[i];
+		top = max(top, pas[i]);
+	}
+	if (!IS_ALIGNED(any, AXAS_PAGE_SIZE))
+		return -EINVAL;
+	if (top >> AXAS_PAGE_SHIFT > as->pgt.fmt->pa_mask)
+		return -ERANGE;
+
+	req.pages = axas_pgt_map_pages_tables(&as->pgt, gpa, pas, nr, flags);
+	return axas_map(as, &req);
+}
+EXPORT_SYMBOL_NS_GPL(axas_map_pages, AXADDRSPACE);
 
 /* ---- unmap and protect ------------------------------------------------------- */
 
@@ -428,6 +515,7 @@ int axas_unmap(struct axas_space *as, u64 gpa, u64 size)
 
 	return ret ?: axas_change(as, gpa, size, true, 0);
 }
+EXPORT_SYMBOL_NS_GPL(axas_unmap, AXADDRSPACE);
 
 int axas_protect(struct axas_space *as, u64 gpa, u64 size, u32 flags)
 {
@@ -438,6 +526,7 @@ int axas_protect(struct axas_space *as, u64 gpa, u64 size, u32 flags)
 		ret = axas_check_range(as, gpa, size);
 	return ret ?: axas_change(as, gpa, size, false, flags);
 }
+EXPORT_SYMBOL_NS_GPL(axas_protect, AXADDRSPACE);
 
 /* ---- translate ----------------------------------------------------------------- */
 
@@ -472,6 +561,7 @@ int axas_translate(struct axas_space *as, u64 gpa, struct axas_translation *out)
 	axas_fill_translation(as, &leaf, gpa, out);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(axas_translate, AXADDRSPACE);
 
 int axas_translate_limit(struct axas_space *as, u64 gpa, u64 *len)
 {
@@ -501,6 +591,7 @@ int axas_translate_limit(struct axas_space *as, u64 gpa, u64 *len)
 	*len = min(addr, as->end) - gpa;
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(axas_translate_limit, AXADDRSPACE);
 
 /* ---- guest memory ----------------------------------------------------------------- */
 
@@ -571,11 +662,13 @@ int axas_read(struct axas_space *as, u64 gpa, void *buf, size_t len)
 {
 	return axas_access(as, gpa, buf, len, false);
 }
+EXPORT_SYMBOL_NS_GPL(axas_read, AXADDRSPACE);
 
 int axas_write(struct axas_space *as, u64 gpa, const void *buf, size_t len)
 {
 	return axas_access(as, gpa, (void *)buf, len, true);
 }
+EXPORT_SYMBOL_NS_GPL(axas_write, AXADDRSPACE);
 
 /* ---- faults ------------------------------------------------------------------------- */
 
@@ -605,7 +698,7 @@ static int axas_fault_locked(struct axas_space *as, u64 page, u32 access,
 			return -EACCES;
 		return AXAS_FAULT_SPURIOUS;
 	}
-	/* Linear areas are mapped whole when created. */
+	/* Linear and pages areas are mapped whole when created. */
 	if (WARN_ON_ONCE(area->kind != AXAS_AREA_ALLOC))
 		return -ENOENT;
 
@@ -654,6 +747,7 @@ int axas_handle_fault(struct axas_space *as, u64 gpa, u32 access)
 		atomic64_inc(&as->faults);
 	return ret;
 }
+EXPORT_SYMBOL_NS_GPL(axas_handle_fault, AXADDRSPACE);
 
 /* ---- information ---------------------------------------------------------------------- */
 
@@ -671,6 +765,7 @@ void axas_get_stats(struct axas_space *as, struct axas_stats *st)
 	st->spurious_faults = atomic64_read(&as->spurious_faults);
 	st->tlb_flushes = atomic64_read(&as->tlb_flushes);
 }
+EXPORT_SYMBOL_NS_GPL(axas_get_stats, AXADDRSPACE);
 
 int axas_walk_entries(struct axas_space *as, u64 gpa, u64 size,
 		      axas_entry_fn_t fn, void *arg)
@@ -684,13 +779,16 @@ int axas_walk_entries(struct axas_space *as, u64 gpa, u64 size,
 	read_unlock(&as->lock);
 	return ret;
 }
+EXPORT_SYMBOL_NS_GPL(axas_walk_entries, AXADDRSPACE);
 
 void axas_hw_regs(const struct axas_space *as, struct axas_hw_regs *regs)
 {
 	as->pgt.fmt->hw_regs(&as->pgt, as->vmid, regs);
 }
+EXPORT_SYMBOL_NS_GPL(axas_hw_regs, AXADDRSPACE);
 
 u16 axas_vmid(const struct axas_space *as)
 {
 	return as->vmid;
 }
+EXPORT_SYMBOL_NS_GPL(axas_vmid, AXADDRSPACE);

@@ -16,6 +16,7 @@
 enum axas_area_kind {
 	AXAS_AREA_LINEAR,	/* a window onto host memory */
 	AXAS_AREA_ALLOC,	/* frames the space allocates */
+	AXAS_AREA_PAGES,	/* frames the caller owns, one by one */
 };
 
 /**

@@ -12,6 +12,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/export.h>
 #include <linux/gfp.h>
 #include <linux/idr.h>
 
@@ -77,3 +78,4 @@ bool axas_tlb_native(const struct axas_space *as)
 {
 	return axas_arch_flush_native(as);
 }
+EXPORT_SYMBOL_NS_GPL(axas_tlb_native, AXADDRSPACE);

@@ -215,6 +215,28 @@ int axas_map_alloc(struct axas_space *as, u64 gpa, u64 size, u32 flags,
 		   bool populate);
 
 /**
+ * axas_map_pages() - map frames the caller owns at a guest range
+ * @as: the space.
+ * @gpa: first guest-physical address, page aligned.
+ * @pas: host-physical addresses of @nr pages, each page aligned, in guest
+ *	address order; they need not be contiguous.
+ * @nr: number of pages, non-zero.
+ * @flags: AXAS_READ (mandatory), AXAS_WRITE, AXAS_EXEC, AXAS_MAP_NOBLOCK.
+ *
+ * For memory pinned from a process (a VMM's guest RAM) or any frames whose
+ * lifetime the caller manages: the space never frees them. The caller
+ * keeps them until axas_unmap() of their range, axas_clear() or
+ * axas_space_destroy() has returned; the TLB is flushed by then. Where 512
+ * consecutive frames are contiguous and 2 MiB aligned together with their
+ * guest addresses, a 2 MiB leaf maps them, unless AXAS_MAP_NOBLOCK.
+ *
+ * Context: process context, may sleep; takes the space lock.
+ * Return: as axas_map_linear(). On error nothing changed.
+ */
+int axas_map_pages(struct axas_space *as, u64 gpa, const phys_addr_t *pas,
+		   unsigned long nr, u32 flags);
+
+/**
  * axas_unmap() - remove mappings from a guest range
  * @as: the space.
  * @gpa: first guest-physical address, page aligned.

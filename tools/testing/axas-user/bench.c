@@ -16,6 +16,10 @@
  *   fault           fault on each page of a lazy 256 MiB area  ns/fault
  *   fault_ratio     fault / frame_ref                           x
  *   map_eager       eager map_alloc of 256 MiB                  ns/page
+ *   map_pages_4k    map_pages of 1 GiB of frames contiguous but off
+ *                   the 2 MiB congruence (4 KiB leaves)         ns/page
+ *   map_pages_2m    map_pages of 1 GiB of frames contiguous and
+ *                   2 MiB aligned (each 2 MiB checked, one leaf) ns/page
  *
  * and once "BENCH shim.rwlock_read_pair": an uncontended read_lock() +
  * read_unlock() of the shim's rwlock_t (pthread_rwlock_t), for scale.
@@ -80,6 +84,7 @@ static void die(const char *what, long err)
 
 struct result {
 	double map_4k, map_1g, translate, lookup, unmap_4k, ref, fault, eager;
+	double pages_4k, pages_2m;
 	u64 table_bytes;
 	bool noblock_ignored;
 };
@@ -222,6 +227,24 @@ static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
 	best(&r->eager, t / apages);
 	axas_unmap(as, gpa, area_size);
 
+	/* Frames given one by one: 4 KiB leaves, then 2 MiB leaves. */
+	for (unsigned int k = 0; k < 2; k++) {
+		phys_addr_t *pas = malloc(pages * sizeof(*pas));
+
+		if (!pas)
+			die("malloc", 0);
+		for (i = 0; i < pages; i++)
+			pas[i] = hpa + (k ? 0 : PG) + i * PG;
+		t = now_ns();
+		ret = axas_map_pages(as, gpa, pas, pages, AXAS_READ);
+		t = now_ns() - t;
+		if (ret)
+			die("map_pages", ret);
+		best(k ? &r->pages_2m : &r->pages_4k, t / pages);
+		axas_unmap(as, gpa, lin_size);
+		free(pas);
+	}
+
 	axas_space_destroy(as);
 }
 
@@ -241,6 +264,10 @@ static void report(const char *fmt, const char *sfx, const struct result *r,
 		       (unsigned long long)(r->table_bytes * GIB / lin_size));
 		printf("BENCH %s.table_pct%s %.4f %%\n", fmt, sfx,
 		       100.0 * r->table_bytes / lin_size);
+		printf("BENCH %s.map_pages_4k%s %.2f ns/page\n", fmt, sfx,
+		       r->pages_4k);
+		printf("BENCH %s.map_pages_2m%s %.2f ns/page\n", fmt, sfx,
+		       r->pages_2m);
 	}
 	printf("BENCH %s.frame_ref%s %.1f ns/frame\n", fmt, sfx, r->ref);
 	printf("BENCH %s.fault%s %.1f ns/fault\n", fmt, sfx, r->fault);

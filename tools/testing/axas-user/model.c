@@ -63,7 +63,14 @@ static struct m_page *pg(struct sess *s, u64 gpa)
 
 static bool mapped(const struct m_page *p)
 {
-	return p->state == M_LINEAR || p->state == M_PRESENT;
+	return p->state == M_LINEAR || p->state == M_PRESENT ||
+	       p->state == M_PAGES;
+}
+
+/* Mapped host memory the space does not own: linear or the caller's pages. */
+static bool foreign(const struct m_page *p)
+{
+	return p->state == M_LINEAR || p->state == M_PAGES;
 }
 
 static bool host_backed(u64 hpa)
@@ -207,6 +214,10 @@ static void free_hook(void *arg, phys_addr_t pa, unsigned int order)
 	struct sess *s = arg;
 	u64 v, start, end;
 
+	/* Host memory (linear and pages areas) never comes from the HAL. */
+	if (host_backed(pa) && !s->failed)
+		sess_fail(s, "the space freed host page %#llx it does not own",
+			  (unsigned long long)pa);
 	if (!s->in_op || s->failed)
 		return;
 	if (u64map_get(&s->op_tables, pa, &v)) {
@@ -362,6 +373,8 @@ bool sess_fini(struct sess *s)
 			ok = sess_fail(s, "destroy leaked %ld HAL pages in %ld "
 				       "allocations", hs.live_pages,
 				       hs.live_allocs);
+		if (ok && hs.bad)
+			ok = sess_fail(s, "destroy: %lu bad HAL calls", hs.bad);
 	}
 	if (m_cur == s) {
 		m_cur = NULL;
@@ -883,6 +896,77 @@ bool op_map_alloc(struct sess *s, u64 gpa, u64 size, u32 flags,
 	return post(s, &sn, ret, gpa, ret ? gpa : gpa + size, 0);
 }
 
+/*
+ * The leaf for page @a of a pages map of [gpa, end): 2 MiB when the whole
+ * aligned 2 MiB around it is in the range and its 512 host pages are
+ * contiguous from a 2 MiB aligned address; 4 KiB otherwise.
+ */
+static unsigned int pages_level(u64 a, u64 gpa, u64 end, const u64 *pas,
+				unsigned int maxl)
+{
+	u64 b = align_down(a, M_2M), i, first;
+
+	if (!maxl || b < gpa || b + M_2M > end)
+		return 0;
+	first = pas[(b - gpa) / M_PAGE];
+	if (first & (M_2M - 1))
+		return 0;
+	for (i = 1; i < M_2M / M_PAGE; i++)
+		if (pas[(b - gpa) / M_PAGE + i] != first + i * M_PAGE)
+			return 0;
+	return 1;
+}
+
+bool op_map_pages(struct sess *s, u64 gpa, const u64 *pas, unsigned long nr,
+		  u32 flags)
+{
+	u64 size = nr * M_PAGE, any = 0, top = 0;
+	unsigned int m = 0;
+	unsigned long i;
+	struct snap sn;
+	int ret;
+
+	hist(s, "map_pages(%#llx, %lu pages from %#llx, %#x)",
+	     (unsigned long long)gpa, nr, nr ? (unsigned long long)pas[0] : 0,
+	     flags);
+	if ((flags & ~(M_PROT | AXAS_MAP_NOBLOCK)) || !(flags & AXAS_READ))
+		m |= E_INVAL;
+	if (!nr || (gpa & (M_PAGE - 1)))
+		m |= E_INVAL;
+	if (nr > (s->end - s->base) / M_PAGE)
+		m |= E_RANGE;
+	else if (nr)
+		m |= range_err(s, gpa, size);
+	for (i = 0; i < nr; i++) {
+		any |= pas[i];
+		if (pas[i] > top)
+			top = pas[i];
+	}
+	if (any & (M_PAGE - 1))
+		m |= E_INVAL;
+	if (nr && top >= s->pa_limit)
+		m |= E_RANGE;
+	if (!m && !range_is(s, gpa, size, false))
+		m |= E_EXIST;
+
+	snap_take(s, &sn, false);
+	ret = axas_map_pages(s->as, gpa, (const phys_addr_t *)pas, nr, flags);
+	if (!ret_check(s, ret, m))
+		return false;
+	if (!ret) {
+		unsigned int maxl = flags & AXAS_MAP_NOBLOCK ? 0 : 1;
+		u64 a;
+
+		for (a = gpa; a < gpa + size; a += M_PAGE)
+			m_map_page(s, pg(s, a), M_PAGES, pas[(a - gpa) / M_PAGE],
+				   flags & M_PROT,
+				   pages_level(a, gpa, gpa + size, pas, maxl));
+		recent(s, gpa);
+		recent(s, gpa + size);
+	}
+	return post(s, &sn, ret, gpa, ret ? gpa : gpa + size, 0);
+}
+
 static u64 exp_flushes(const struct sess *s)
 {
 	return (s->format == AXAS_FMT_ARM_S2 ? s->splits : 0) +
@@ -1077,7 +1161,7 @@ static int access_exp(struct sess *s, u64 gpa, size_t len, u64 *hp,
 		struct m_page *p = pg(s, a);
 
 		if (!mapped(p) || (p->flags & AXAS_DEVICE) ||
-		    (p->state == M_LINEAR && !host_backed(p->hpa)))
+		    (foreign(p) && !host_backed(p->hpa)))
 			return -EFAULT;
 	}
 	for (a = align_down(gpa, M_PAGE); a < end; a += M_PAGE)
@@ -1151,7 +1235,7 @@ bool op_write(struct sess *s, u64 gpa, size_t len)
 		struct m_page *p = pg(s, gpa + i);
 
 		if (p->state == M_PRESENT ||
-		    (p->state == M_LINEAR && host_backed(p->hpa)))
+		    (foreign(p) && host_backed(p->hpa)))
 			before[i] = *model_byte(s, gpa + i);
 	}
 	ret = axas_write(s->as, gpa, buf, len);
@@ -1169,7 +1253,7 @@ bool op_write(struct sess *s, u64 gpa, size_t len)
 			struct m_page *p = pg(s, gpa + i);
 
 			if ((p->state == M_PRESENT ||
-			     (p->state == M_LINEAR && host_backed(p->hpa))) &&
+			     (foreign(p) && host_backed(p->hpa))) &&
 			    *model_byte(s, gpa + i) != before[i])
 				return sess_fail(s, "failed write changed byte %zu",
 						 i);
@@ -1464,11 +1548,91 @@ static u64 pick_hpa(struct sess *s, u64 gpa, u64 size)
 	return hpa + (gpa & (al - 1));
 }
 
+/* A host page: mostly in host RAM, sometimes made up (read/write fail). */
+static u64 pick_page(struct sess *s)
+{
+	if (rnd(s, 8))
+		return (u64)(uintptr_t)m_host + rnd_pages(s, m_host_size / M_PAGE);
+	return align_down(rnd(s, s->pa_limit), M_PAGE);
+}
+
+/*
+ * Host pages for a pages map of [gpa, gpa + nr pages): runs of contiguous
+ * pages, often 2 MiB aligned together with the guest address (2 MiB
+ * leaves), single scattered pages (aliases too), and rarely a bad one.
+ */
+static void pick_pas(struct sess *s, u64 gpa, u64 *pas, unsigned long nr)
+{
+	unsigned long i = 0, run, k;
+	u64 r = rnd(s, 100), hpa;
+
+	while (i < nr) {
+		/* One run, runs of up to 600 or 1100 pages, or single pages. */
+		if (r < 40)
+			run = nr - i;
+		else if (r < 80)
+			run = 1 + rnd(s, rnd(s, 2) ? 600 : 1100);
+		else
+			run = 1;
+		if (run > nr - i)
+			run = nr - i;
+		hpa = pick_page(s);
+		if (rnd(s, 3)) {
+			/* Congruent with the guest address modulo 2 MiB. */
+			hpa = align_down(hpa, M_2M) +
+			      ((gpa + i * M_PAGE) & (M_2M - 1));
+			if (hpa + run * M_PAGE > (u64)(uintptr_t)m_host +
+						 m_host_size && host_backed(hpa))
+				hpa = (u64)(uintptr_t)m_host +
+				      ((gpa + i * M_PAGE) & (M_2M - 1));
+		}
+		for (k = 0; k < run; k++)
+			pas[i + k] = hpa + k * M_PAGE;
+		i += run;
+	}
+	if (nr && !rnd(s, 30)) {
+		i = rnd(s, nr);
+		r = rnd(s, 3);
+		pas[i] = r == 0 ? pas[i] + 0x800 : r == 1 ? s->pa_limit :
+			 0 - M_PAGE * (1 + rnd(s, 4));
+	}
+}
+
+static bool random_map_pages(struct sess *s)
+{
+	u64 gpa, size, rs, re, *pas;
+	unsigned long nr;
+	u32 flags;
+	bool ok;
+
+	if (rnd(s, 10) < 7 && find_run(s, pick_addr(s), false, &rs, &re))
+		pick_in_run(s, rs, re, &gpa, &size);
+	else
+		gpa = pick_addr(s), size = pick_size(s);
+	if (!rnd(s, 60))
+		gpa += 0x800;
+	nr = size / M_PAGE;
+	if (!rnd(s, 100))
+		nr = rnd(s, 2) ? 0 : s->npages + 1 + rnd(s, 4);
+	pas = malloc((nr + 1) * sizeof(*pas));
+	if (!pas)
+		abort();
+	pick_pas(s, gpa, pas, nr);
+	flags = pick_prot(s) | (rnd(s, 4) ? 0 : AXAS_MAP_NOBLOCK);
+	if (!rnd(s, 40))
+		flags |= rnd(s, 2) ? AXAS_DEVICE : BIT(9);
+	ok = op_map_pages(s, gpa, pas, nr, flags);
+	free(pas);
+	return ok;
+}
+
 static bool random_op(struct sess *s)
 {
 	u64 r = rnd(s, 1000), gpa, size, rs, re;
 	u32 flags;
 
+	if (r < 90)
+		return random_map_pages(s);
 	if (r < 200) {
 		/* map_linear */
 		if (rnd(s, 10) < 7 && find_run(s, pick_addr(s), false, &rs, &re))

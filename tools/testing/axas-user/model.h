@@ -26,6 +26,7 @@ enum m_state {
 	M_LINEAR,	/* linear area: mapped */
 	M_LAZY,		/* alloc area, not faulted yet */
 	M_PRESENT,	/* alloc area, frame mapped (owned) */
+	M_PAGES,	/* pages area: the caller's frame, mapped */
 };
 
 struct m_page {
@@ -117,6 +118,9 @@ bool sess_fail(struct sess *s, const char *fmt, ...)
 bool op_map_linear(struct sess *s, u64 gpa, u64 hpa, u64 size, u32 flags);
 bool op_map_alloc(struct sess *s, u64 gpa, u64 size, u32 flags,
 		  bool populate);
+/* @pas: @nr host addresses, one per page; the space must never free them. */
+bool op_map_pages(struct sess *s, u64 gpa, const u64 *pas, unsigned long nr,
+		  u32 flags);
 bool op_unmap(struct sess *s, u64 gpa, u64 size);
 bool op_protect(struct sess *s, u64 gpa, u64 size, u32 prot);
 bool op_fault(struct sess *s, u64 gpa, u32 access);

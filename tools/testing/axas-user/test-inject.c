@@ -53,6 +53,26 @@ static bool st_unmap(struct sess *s, const struct step *st)
 	return op_unmap(s, s->g1 + st->a, st->b);
 }
 
+static bool st_pages(struct sess *s, const struct step *st)
+{
+	/*
+	 * a: guest, relative to g1; b: pages; c: contiguous pages from a
+	 * 2 MiB aligned host address first, then scattered ones.
+	 */
+	u64 *pas = calloc(st->b, sizeof(*pas));
+	u64 host = (u64)(uintptr_t)m_host, i;
+	bool ok;
+
+	if (!pas)
+		abort();
+	for (i = 0; i < st->b; i++)
+		pas[i] = i < st->c ? host + 7 * M_2M + i * 4096 :
+			 host + ((i * 7919) % 100000) * 4096;
+	ok = op_map_pages(s, s->g1 + st->a, pas, st->b, st->flags);
+	free(pas);
+	return ok;
+}
+
 #define G1	(1ULL << 63)
 #define PG	4096ULL
 
@@ -72,6 +92,13 @@ static const struct step steps[] = {
 	{ "protect, two 2M", st_protect, 200 * M_2M + 4 * PG, M_2M + 8 * PG, 0,
 	  AXAS_READ | AXAS_EXEC },
 	{ "unmap 2M-aligned in the 1G", st_unmap, 300 * M_2M, 2 * M_2M, 0, 0 },
+	{ "map_pages 2M and 4K", st_pages, 300 * M_2M, 512 + 3, 512,
+	  AXAS_READ | AXAS_WRITE },
+	{ "unmap pages, split 2M", st_unmap, 300 * M_2M + 5 * PG, 2 * PG, 0, 0 },
+	{ "protect pages", st_protect, 300 * M_2M + 510 * PG, 4 * PG, 0,
+	  AXAS_READ },
+	{ "map_pages scattered", st_pages, 301 * M_2M + 8 * PG, 20, 0,
+	  AXAS_READ | AXAS_EXEC },
 };
 
 struct inject_arg {

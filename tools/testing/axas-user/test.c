@@ -260,6 +260,7 @@ static void suite_model(u64 seed0, unsigned int nr_seeds, unsigned long ops)
 void suite_api(void (*run)(const char *, bool (*)(void *), void *));
 void suite_bits(void (*run)(const char *, bool (*)(void *), void *));
 void suite_inject(void (*run)(const char *, bool (*)(void *), void *));
+void suite_pages(void (*run)(const char *, bool (*)(void *), void *));
 void suite_regress(void (*run)(const char *, bool (*)(void *), void *));
 void suite_stress(void (*run)(const char *, bool (*)(void *), void *));
 
@@ -345,6 +346,7 @@ int main(int argc, char **argv)
 	suite_api(t_run);
 	suite_bits(t_run);
 	suite_regress(t_run);
+	suite_pages(t_run);
 	suite_inject(t_run);
 	suite_stress(t_run);
 	suite_model(seed, nr_seeds, ops);
