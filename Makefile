@@ -4,8 +4,13 @@
 # The object lists are in Kbuild; everything built goes to build/.
 #
 #   make [modules]        axaddrspace.ko against $(KDIR)
+#   make sample           that, then the sample client drivers/axas-sample
+#   make headers-6.1      both against Debian's linux-headers-amd64 (6.1)
 #   make kunit ARCH=A     KUnit suites in QEMU, A = x86_64 | arm64 | riscv
 #   make kunit-all        the three of them
+#   make e2e ARCH=A       the module, its sample client and the selftests
+#                         on a 6.12 kernel in QEMU (scripts/e2e.sh)
+#   make e2e-all          the three of them
 #   make checkpatch       scripts/checkpatch.pl --strict on drivers/ include/ kunit/
 #   make kerneldoc        scripts/kernel-doc -none -Wall on include/ drivers/
 #   make sparse           the module (with its tests) built with C=2 W=1
@@ -55,11 +60,13 @@ clean_module	= find drivers kunit \( -name '*.o' -o -name '.*.cmd' -o -name '.*.
 		  rm -f axaddrspace.o axaddrspace.ko axaddrspace.mod axaddrspace.mod.c \
 		  axaddrspace.mod.o .module-common.o Module.symvers modules.order \
 		  .axaddrspace*.cmd ..module-common.o.cmd .Module.symvers.cmd \
-		  .modules.order.cmd
+		  .modules.order.cmd; \
+		  rm -f drivers/axas-sample/{*.ko,Module.symvers,modules.order}
 
-.PHONY: all modules setup prepare kdir clean distclean help \
+.PHONY: all modules sample headers-6.1 setup prepare kdir clean distclean help \
 	checkpatch kerneldoc sparse uapi-check axas-user-check \
-	kunit kunit-all kunit-x86_64 kunit-arm64 kunit-riscv check bench run
+	kunit kunit-all kunit-x86_64 kunit-arm64 kunit-riscv check bench run \
+	e2e e2e-all e2e-x86_64 e2e-arm64 e2e-riscv
 
 all: modules
 
@@ -80,6 +87,27 @@ endif
 
 modules: kdir
 	$(MAKE) $(module_args) $(modpost_warn) modules
+
+# The sample client of the exported API, against the module just built:
+# modpost resolves its imports, namespaces included, from our
+# Module.symvers, and any unresolved or unimported symbol fails the build.
+sample_args	:= -C $(KDIR) M=$(CURDIR)/drivers/axas-sample \
+		   KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers
+ifeq ($(KDIR),$(KDIR_DEFAULT))
+sample_args	+= ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc"
+endif
+
+sample: modules
+	@mkdir -p $(BUILD)
+	@set -o pipefail; \
+	$(MAKE) $(sample_args) $(modpost_warn) modules 2>&1 | \
+		tee $(BUILD)/sample.log || exit 1; \
+	if grep -E "does not import|undefined!" $(BUILD)/sample.log; then \
+		echo "sample: unresolved or unimported symbols"; exit 1; \
+	fi
+
+headers-6.1: setup
+	@scripts/build-headers-6.1.sh
 
 # The module with the KUnit suites, checked by sparse (C=2) and built with
 # W=1. Fails on any warning or error located in our files; warnings inside
@@ -105,7 +133,7 @@ checkpatch: prepare
 kerneldoc: prepare
 	@scripts/lint.sh kerneldoc
 
-uapi-check: setup
+uapi-check: prepare
 	@scripts/lint.sh uapi
 
 axas-user-check:
@@ -125,10 +153,21 @@ kunit-x86_64 kunit-arm64 kunit-riscv: setup
 kunit-all: setup
 	+@MAKE="$(MAKE)" scripts/check.sh kunit-x86_64 kunit-arm64 kunit-riscv
 
+e2e: setup
+	@scripts/e2e.sh $(ARCH)
+
+e2e-x86_64 e2e-arm64 e2e-riscv: setup
+	@scripts/e2e.sh $(patsubst e2e-%,%,$@)
+
+e2e-all: setup
+	+@MAKE="$(MAKE)" scripts/check.sh e2e-x86_64 e2e-arm64 e2e-riscv
+
 # Setup first and alone: without the tools nothing else means anything.
 check: setup
 	+@MAKE="$(MAKE)" scripts/check.sh checkpatch kerneldoc sparse uapi-check \
-		axas-user-check kunit-x86_64 kunit-arm64 kunit-riscv
+		sample headers-6.1 axas-user-check \
+		kunit-x86_64 kunit-arm64 kunit-riscv \
+		e2e-x86_64 e2e-arm64 e2e-riscv
 
 bench:
 	@if [ -f $(AXAS_USER)/Makefile ]; then \

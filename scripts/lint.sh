@@ -23,9 +23,11 @@ build=${AXAS_BUILD:-$top/build}
 ksrc=$build/linux-source-6.12
 
 # C sources and headers under the given directories of the project,
-# relative to it so that messages name them the way git does.
+# relative to it so that messages name them the way git does. Not kbuild's
+# generated *.mod.c (the sample module builds in drivers/axas-sample).
 sources() {
-	(cd "$src" && find "$@" -name '*.[ch]' -type f 2>/dev/null | LC_ALL=C sort)
+	(cd "$src" && find "$@" -name '*.[ch]' ! -name '*.mod.c' -type f \
+		2>/dev/null | LC_ALL=C sort)
 }
 
 checkpatch() {
@@ -86,7 +88,29 @@ uapi() {
 		printf '#include <%s>\n' "$name" |
 			g++ "${cxxflags[@]}" -I"$src/include/uapi" -fsyntax-only -x c++ - || rc=1
 	done
+	uapi_magic || rc=1
 	[ $rc -eq 0 ] && echo "uapi-check: clean"
+	return $rc
+}
+
+# The ioctl magic byte of each header must be free in the kernel's own
+# list of ioctl numbers: no line of its table may start with that code.
+uapi_magic() {
+	local list=$ksrc/Documentation/userspace-api/ioctl/ioctl-number.rst
+	local hdr magic code rc=0
+
+	for hdr in "$src"/include/uapi/linux/*.h; do
+		magic=$(sed -nE 's/^#define [A-Z0-9_]+_IOCTL_MAGIC[[:space:]]+(0x[0-9A-Fa-f]{2})$/\1/p' "$hdr")
+		[ -n "$magic" ] || continue
+		code=0x$(echo "${magic#0x}" | tr a-f A-F)
+		if grep -qiE "^$code[[:space:]]" "$list"; then
+			echo "uapi-check: $(basename "$hdr"): ioctl magic $code is taken in ioctl-number.rst:"
+			grep -iE "^$code[[:space:]]" "$list"
+			rc=1
+		else
+			echo "uapi-check: $(basename "$hdr"): ioctl magic $code is free in ioctl-number.rst"
+		fi
+	done
 	return $rc
 }
 

@@ -13,11 +13,16 @@ set -euo pipefail
 #     riscv virt); seabios: bios-256k.bin, the default x86 firmware.
 #   g++, linux-libc-dev: the uAPI header is compiled as C and C++ against
 #     the system's <linux/types.h>.
+#   linux-headers-amd64: Debian's default kernel's headers (6.1), which
+#     the module must also build against (make headers-6.1).
+#   libc6-dev-*-cross: static glibc for the test programs that the
+#     end-to-end initramfs holds (scripts/e2e.sh).
 packages=(
-	linux-source-6.12 xz-utils
+	linux-source-6.12 xz-utils linux-headers-amd64
 	make gcc g++ linux-libc-dev bc flex bison libelf-dev libssl-dev cpio
 	rsync util-linux python3 perl ccache sparse
 	gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
+	libc6-dev-arm64-cross libc6-dev-riscv64-cross
 	qemu-system-x86 qemu-system-arm qemu-system-misc qemu-system-data
 	seabios
 )

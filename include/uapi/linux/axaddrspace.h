@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * axaddrspace: guest address spaces for userspace VMM tools.
+ *
+ * /dev/axaddrspace answers the system ioctls (AXAS_GET_API_VERSION,
+ * AXAS_CHECK_EXTENSION, AXAS_CREATE_SPACE). AXAS_CREATE_SPACE returns a
+ * file descriptor for one guest address space; the space ioctls below act
+ * on that descriptor. The space lives until its last descriptor is closed.
+ *
+ * Conventions, as in KVM: every structure is made of __u64 and __u32
+ * fields with explicit padding, so it has one layout on every ABI and
+ * 32-bit callers go through compat_ptr_ioctl unchanged. Fields named
+ * "reserved" and flag bits not defined here must be zero (-EINVAL).
+ * Unknown ioctl numbers fail with -ENOTTY. A call that fails changes
+ * nothing. Documentation/axaddrspace-uapi.rst lists the errors of each
+ * call.
+ */
+#ifndef _UAPI_LINUX_AXADDRSPACE_H
+#define _UAPI_LINUX_AXADDRSPACE_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Free in Documentation/userspace-api/ioctl/ioctl-number.rst (6.12). */
+#define AXAS_IOCTL_MAGIC	0xBA
+
+#define AXAS_API_VERSION	1
+
+/* Formats (struct axas_create_space.format). */
+#define AXAS_FORMAT_EPT			0	/* Intel EPT */
+#define AXAS_FORMAT_ARM_S2		1	/* AArch64 Stage-2, 4 KiB granule */
+#define AXAS_FORMAT_RISCV_GSTAGE	2	/* RISC-V G-stage (Sv39x4/Sv48x4) */
+
+/*
+ * Extensions for AXAS_CHECK_EXTENSION. The ioctl returns 0 when the
+ * extension is absent and a positive value when it is present.
+ */
+#define AXAS_CAP_FORMATS	1	/* mask of (1 << AXAS_FORMAT_*) */
+#define AXAS_CAP_USER_REGION	2	/* AXAS_SET_USER_REGION */
+#define AXAS_CAP_MAP_LINEAR	3	/* AXAS_MAP_LINEAR (CAP_SYS_RAWIO) */
+#define AXAS_CAP_LAZY_ALLOC	4	/* AXAS_MAP_ALLOC without POPULATE */
+#define AXAS_CAP_FAULT		5	/* AXAS_FAULT */
+#define AXAS_CAP_DUMP		6	/* AXAS_DUMP (CAP_SYS_ADMIN) */
+#define AXAS_CAP_MAX_SPACES	7	/* spaces that may exist at once */
+#define AXAS_CAP_MAX_SPACE_MB	8	/* table + frame memory per space, MiB */
+#define AXAS_CAP_MAX_RW		9	/* largest AXAS_GUEST_READ/WRITE, bytes */
+#define AXAS_CAP_NATIVE_FORMAT	10	/* 1 + the format this CPU walks */
+#define AXAS_CAP_EPT_AD		11	/* AXAS_SPACE_EPT_AD */
+/*
+ * AXAS_CAP_IA_BITS(format): mask of the guest-physical widths the format
+ * takes; bit (w - 32) stands for w bits. 0 for an unknown format.
+ */
+#define AXAS_CAP_IA_BITS_BASE	0x100
+#define AXAS_CAP_IA_BITS(format)	(AXAS_CAP_IA_BITS_BASE + (format))
+
+/* Permissions and attributes of a guest range (the flags of most calls). */
+#define AXAS_MEM_READ		(1U << 0)	/* mandatory in every mapping */
+#define AXAS_MEM_WRITE		(1U << 1)
+#define AXAS_MEM_EXEC		(1U << 2)
+#define AXAS_MEM_DEVICE		(1U << 3)	/* MAP_LINEAR only: UC / nGnRE */
+#define AXAS_MEM_NOBLOCK	(1U << 8)	/* 4 KiB leaves only */
+#define AXAS_MEM_POPULATE	(1U << 9)	/* MAP_ALLOC: allocate now */
+
+/**
+ * struct axas_create_space - AXAS_CREATE_SPACE argument
+ * @format: AXAS_FORMAT_*.
+ * @ia_bits: guest-physical width: EPT 48 or 57; Stage-2 32 to 48;
+ *	G-stage 41 or 50 (see AXAS_CAP_IA_BITS).
+ * @base: first guest-physical address, 4 KiB aligned.
+ * @size: bytes, 4 KiB aligned, non-zero; @base + @size <= 2^@ia_bits.
+ * @flags: AXAS_SPACE_*.
+ * @reserved: zero.
+ */
+struct axas_create_space {
+	__u32 format;
+	__u32 ia_bits;
+	__u64 base;
+	__u64 size;
+	__u32 flags;
+	__u32 reserved[5];
+};
+
+#define AXAS_SPACE_EPT_AD	(1U << 0)	/* EPT accessed/dirty flags */
+
+/**
+ * struct axas_user_region - AXAS_SET_USER_REGION argument
+ * @guest_addr: first guest-physical address, 4 KiB aligned.
+ * @size: bytes, 4 KiB aligned, non-zero.
+ * @user_addr: the caller's memory that backs the range, 4 KiB aligned. It
+ *	is pinned (counted in RLIMIT_MEMLOCK) until unmapped or the space is
+ *	closed.
+ * @flags: AXAS_MEM_READ (mandatory), AXAS_MEM_WRITE (pins for writing:
+ *	the memory must be writable), AXAS_MEM_EXEC, AXAS_MEM_NOBLOCK.
+ *	Without AXAS_MEM_WRITE the region is read-only for good: neither
+ *	AXAS_PROTECT nor AXAS_GUEST_WRITE can make it writable.
+ * @reserved: zero.
+ */
+struct axas_user_region {
+	__u64 guest_addr;
+	__u64 size;
+	__u64 user_addr;
+	__u32 flags;
+	__u32 reserved[3];
+};
+
+/**
+ * struct axas_range - argument of AXAS_MAP_ALLOC, AXAS_MAP_LINEAR,
+ *	AXAS_UNMAP and AXAS_PROTECT
+ * @guest_addr: first guest-physical address, 4 KiB aligned.
+ * @size: bytes, 4 KiB aligned, non-zero.
+ * @host_addr: AXAS_MAP_LINEAR: host-physical address, 4 KiB aligned;
+ *	zero for the other calls.
+ * @flags: MAP_ALLOC: READ (mandatory), WRITE, EXEC, NOBLOCK, POPULATE.
+ *	MAP_LINEAR: READ (mandatory), WRITE, EXEC, DEVICE, NOBLOCK.
+ *	PROTECT: READ (mandatory), WRITE, EXEC. UNMAP: zero.
+ * @reserved: zero.
+ */
+struct axas_range {
+	__u64 guest_addr;
+	__u64 size;
+	__u64 host_addr;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * struct axas_xlate - AXAS_TRANSLATE argument
+ * @guest_addr: in: any guest-physical address in the space.
+ * @host_addr: out: host-physical address of that byte, for CAP_SYS_ADMIN
+ *	only; 0 for other callers.
+ * @leaf_size: out: bytes mapped by the leaf (4 KiB, 2 MiB or 1 GiB).
+ * @flags: out: AXAS_MEM_READ/WRITE/EXEC/DEVICE of the leaf.
+ * @reserved: in: zero.
+ */
+struct axas_xlate {
+	__u64 guest_addr;
+	__u64 host_addr;
+	__u64 leaf_size;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * struct axas_rw - AXAS_GUEST_READ and AXAS_GUEST_WRITE argument
+ * @guest_addr: guest-physical address, any alignment.
+ * @size: bytes, 1 to AXAS_CAP_MAX_RW; may cross pages and leaves.
+ * @buf: the caller's buffer.
+ * @flags: zero.
+ * @reserved: zero.
+ */
+struct axas_rw {
+	__u64 guest_addr;
+	__u64 size;
+	__u64 buf;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * struct axas_fault - AXAS_FAULT argument: a nested fault, as a VM exit
+ *	reports it
+ * @guest_addr: faulting guest-physical address.
+ * @access: AXAS_MEM_READ, AXAS_MEM_WRITE or AXAS_MEM_EXEC (one or more).
+ * @reserved: zero.
+ */
+struct axas_fault {
+	__u64 guest_addr;
+	__u32 access;
+	__u32 reserved[3];
+};
+
+/**
+ * struct axas_space_stats - AXAS_GET_STATS result
+ * @table_pages: pages of table memory, root included.
+ * @data_pages: frames the space allocated for MAP_ALLOC ranges.
+ * @pinned_pages: pages of the caller's memory pinned by user regions.
+ * @mapped_4k: bytes mapped by 4 KiB leaves.
+ * @mapped_2m: bytes mapped by 2 MiB leaves.
+ * @mapped_1g: bytes mapped by 1 GiB leaves.
+ * @faults: faults that installed a mapping.
+ * @spurious_faults: faults on a page already present and permitted.
+ * @tlb_flushes: TLB invalidations issued.
+ * @vmid: the space's VMID.
+ * @format: AXAS_FORMAT_*.
+ * @ia_bits: guest-physical width.
+ * @reserved0: zero.
+ * @base: first guest-physical address of the space.
+ * @size: bytes of the space.
+ * @reserved: zero.
+ */
+struct axas_space_stats {
+	__u64 table_pages;
+	__u64 data_pages;
+	__u64 pinned_pages;
+	__u64 mapped_4k;
+	__u64 mapped_2m;
+	__u64 mapped_1g;
+	__u64 faults;
+	__u64 spurious_faults;
+	__u64 tlb_flushes;
+	__u32 vmid;
+	__u32 format;
+	__u32 ia_bits;
+	__u32 reserved0;
+	__u64 base;
+	__u64 size;
+	__u64 reserved[4];
+};
+
+/**
+ * struct axas_dump - AXAS_DUMP argument: the raw table, for decoders
+ * @buf: in: where to write the records.
+ * @buf_size: in: bytes at @buf; out: bytes the dump takes. When it does
+ *	not fit, nothing is written and the call fails with -ENOSPC.
+ * @root: out: the register that points hardware at the table: EPTP,
+ *	VTTBR_EL2 or hgatp (VMID included).
+ * @ctl: out: VTCR_EL2 for Stage-2; 0 otherwise.
+ * @nr_tables: out: records written.
+ * @flags: in: zero.
+ * @reserved: zero.
+ *
+ * @buf receives @nr_tables records, the root first, then the other tables
+ * in guest address order: a struct axas_dump_table followed by
+ * @bytes of raw table memory, as the hardware reads it.
+ */
+struct axas_dump {
+	__u64 buf;
+	__u64 buf_size;
+	__u64 root;
+	__u64 ctl;
+	__u32 nr_tables;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
+/**
+ * struct axas_dump_table - one table in an AXAS_DUMP buffer
+ * @phys: host-physical address of the table.
+ * @guest_addr: first guest-physical address the table covers.
+ * @level: level of its entries: 0 maps 4 KiB, 1 maps 2 MiB, and so on.
+ * @bytes: bytes of table memory that follow (4096; more for a
+ *	concatenated Stage-2 or a G-stage root).
+ */
+struct axas_dump_table {
+	__u64 phys;
+	__u64 guest_addr;
+	__u32 level;
+	__u32 bytes;
+};
+
+/* System ioctls, on /dev/axaddrspace. */
+#define AXAS_GET_API_VERSION	_IO(AXAS_IOCTL_MAGIC, 0x00)
+#define AXAS_CHECK_EXTENSION	_IO(AXAS_IOCTL_MAGIC, 0x01)
+#define AXAS_CREATE_SPACE	_IOW(AXAS_IOCTL_MAGIC, 0x02, struct axas_create_space)
+
+/* Space ioctls, on a descriptor from AXAS_CREATE_SPACE. */
+#define AXAS_SET_USER_REGION	_IOW(AXAS_IOCTL_MAGIC, 0x10, struct axas_user_region)
+#define AXAS_MAP_ALLOC		_IOW(AXAS_IOCTL_MAGIC, 0x11, struct axas_range)
+#define AXAS_MAP_LINEAR		_IOW(AXAS_IOCTL_MAGIC, 0x12, struct axas_range)
+#define AXAS_UNMAP		_IOW(AXAS_IOCTL_MAGIC, 0x13, struct axas_range)
+#define AXAS_PROTECT		_IOW(AXAS_IOCTL_MAGIC, 0x14, struct axas_range)
+#define AXAS_TRANSLATE		_IOWR(AXAS_IOCTL_MAGIC, 0x15, struct axas_xlate)
+#define AXAS_GUEST_READ		_IOW(AXAS_IOCTL_MAGIC, 0x16, struct axas_rw)
+#define AXAS_GUEST_WRITE	_IOW(AXAS_IOCTL_MAGIC, 0x17, struct axas_rw)
+#define AXAS_FAULT		_IOW(AXAS_IOCTL_MAGIC, 0x18, struct axas_fault)
+#define AXAS_GET_STATS		_IOR(AXAS_IOCTL_MAGIC, 0x19, struct axas_space_stats)
+#define AXAS_DUMP		_IOWR(AXAS_IOCTL_MAGIC, 0x1a, struct axas_dump)
+
+/* 0x20 to 0x3f: reserved for vCPUs. */
+
+#endif /* _UAPI_LINUX_AXADDRSPACE_H */
