@@ -30,18 +30,39 @@ sources() {
 		2>/dev/null | LC_ALL=C sort)
 }
 
-checkpatch() {
-	local files
+# The userspace programs are checked too: the VMM tool, the selftest, the
+# end-to-end /init and their shared header. Not tools/testing/axas-user,
+# whose include/linux/ stands in for the kernel's own headers.
+checkpatch_dirs=(drivers include kunit tools/axasctl tools/include
+		 tools/testing/selftests tools/testing/axas-e2e)
 
-	mapfile -t files < <(sources drivers include kunit)
-	if [ ${#files[@]} -eq 0 ]; then
+# The userspace header that defines __printf() has to spell out
+# __attribute__((format(printf, ...))) itself, which checkpatch flags
+# wherever it appears; that one type is ignored in that one file.
+checkpatch_attr_hdr=tools/include/axas-tools.h
+
+checkpatch() {
+	local all files=() f
+	local cp=(perl "$ksrc/scripts/checkpatch.pl" --no-tree --strict
+		  --show-types --quiet --color=never)
+
+	mapfile -t all < <(sources "${checkpatch_dirs[@]}")
+	if [ ${#all[@]} -eq 0 ]; then
 		echo "checkpatch: no C files"
 		return 0
 	fi
-	echo "checkpatch: --strict on ${#files[@]} files"
+	for f in "${all[@]}"; do
+		[ "$f" = "$checkpatch_attr_hdr" ] || files+=("$f")
+	done
+	echo "checkpatch: --strict on ${#all[@]} files"
 	# Exits non-zero on any ERROR, WARNING or (with --strict) CHECK.
-	(cd "$src" && perl "$ksrc/scripts/checkpatch.pl" --no-tree --strict \
-		--show-types --quiet --color=never -f "${files[@]}")
+	if [ ${#files[@]} -gt 0 ]; then
+		(cd "$src" && "${cp[@]}" -f "${files[@]}")
+	fi
+	if [ ${#files[@]} -lt ${#all[@]} ]; then
+		(cd "$src" && "${cp[@]}" --ignore PREFER_DEFINED_ATTRIBUTE_MACRO \
+			-f "$checkpatch_attr_hdr")
+	fi
 	echo "checkpatch: clean"
 }
 

@@ -17,9 +17,11 @@
 
 #include <linux/axaddrspace.h>
 
+#include "axas-tools.h"
+
 #define AXD_MAX_LEVELS		5
 #define AXD_PAGE_SHIFT		12
-#define AXD_PAGE_SIZE		(1ULL << AXD_PAGE_SHIFT)
+#define AXD_PAGE_SIZE		BIT_ULL(AXD_PAGE_SHIFT)
 #define AXD_LEVEL_SHIFT(l)	(AXD_PAGE_SHIFT + 9 * (l))
 #define AXD_LEVEL_SIZE(l)	(1ULL << AXD_LEVEL_SHIFT(l))
 

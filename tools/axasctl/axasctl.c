@@ -32,15 +32,15 @@
 #include <linux/axaddrspace.h>
 
 #include "axas-decode.h"
+#include "axas-tools.h"
 
 typedef __u64 u64;
 typedef __u32 u32;
 
 #define DEV_PATH	"/dev/axaddrspace"
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define MAX_RW		(1U << 20)
+#define MAX_RW		SZ_1M
 #define MAX_TOKENS	256
-#define FALLBACK_LOOKUPS	(1U << 20)
+#define FALLBACK_LOOKUPS	(1024U * 1024U)
 
 struct range {
 	u64 gpa;
@@ -484,10 +484,11 @@ static int cmd_region(struct ctl *c, struct cursor *cur)
 	if (ioctl(c->fd, AXAS_SET_USER_REGION, &ur))
 		return fail(c, "region", errno);
 	add_known(c, ur.guest_addr, ur.size);
-	printf("region: [%#llx, %#llx) %s %s <- this process's memory at %p (each 8 bytes hold their guest address)\n",
-	       (unsigned long long)ur.guest_addr,
-	       (unsigned long long)(ur.guest_addr + ur.size), sz(ur.size),
-	       perm_str(ur.flags), (void *)mem);
+	fprintf(stdout,
+		"region: [%#llx, %#llx) %s %s <- this process's memory at %p (each 8 bytes hold their guest address)\n",
+		(unsigned long long)ur.guest_addr,
+		(unsigned long long)(ur.guest_addr + ur.size), sz(ur.size),
+		perm_str(ur.flags), (void *)mem);
 	return 0;
 }
 
@@ -527,9 +528,10 @@ static int cmd_translate(struct ctl *c, struct cursor *cur)
 		       (unsigned long long)gpa, (unsigned long long)x.host_addr,
 		       sz(x.leaf_size), perm_str(x.flags));
 	else
-		printf("translate: %#llx -> host address hidden (needs CAP_SYS_ADMIN), %s leaf, %s\n",
-		       (unsigned long long)gpa, sz(x.leaf_size),
-		       perm_str(x.flags));
+		fprintf(stdout,
+			"translate: %#llx -> host address hidden (needs CAP_SYS_ADMIN), %s leaf, %s\n",
+			(unsigned long long)gpa, sz(x.leaf_size),
+			perm_str(x.flags));
 	return 0;
 }
 
@@ -838,9 +840,10 @@ static int tree_fallback(struct ctl *c, struct printer *pr)
 		return -1;
 	memcpy(r, c->known, c->nr_known * sizeof(*r));
 	qsort(r, c->nr_known, sizeof(*r), range_cmp);
-	printf("%s %u-bit space, tree built from TRANSLATE over the %u range%s this run mapped (no table addresses)\n",
-	       axd_format_name(c->format), c->ia_bits, c->nr_known,
-	       c->nr_known == 1 ? "" : "s");
+	fprintf(stdout,
+		"%s %u-bit space, tree built from TRANSLATE over the %u range%s this run mapped (no table addresses)\n",
+		axd_format_name(c->format), c->ia_bits, c->nr_known,
+		c->nr_known == 1 ? "" : "s");
 	for (i = 0; i < c->nr_known; i++) {
 		u64 gpa = r[i].gpa, end = r[i].gpa + r[i].size;
 
@@ -894,8 +897,9 @@ static int tree_fallback(struct ctl *c, struct printer *pr)
 	}
 	print_summary(pr);
 	if (absent)
-		printf("  (%llu page%s of those ranges not present: unmapped, or lazy and not faulted)\n",
-		       (unsigned long long)absent, absent == 1 ? "" : "s");
+		fprintf(stdout,
+			"  (%llu page%s of those ranges not present: unmapped, or lazy and not faulted)\n",
+			(unsigned long long)absent, absent == 1 ? "" : "s");
 	if (lookups >= FALLBACK_LOOKUPS)
 		printf("  (stopped after %u lookups)\n", FALLBACK_LOOKUPS);
 	free(r);
@@ -933,7 +937,8 @@ static int cmd_tree(struct ctl *c, struct cursor *cur)
 		d.buf = (uintptr_t)buf;
 	}
 	if (ret && errno == EPERM) {
-		printf("tree: AXAS_DUMP needs CAP_SYS_ADMIN (the tables hold host-physical addresses)\n");
+		fprintf(stdout,
+			"tree: AXAS_DUMP needs CAP_SYS_ADMIN (the tables hold host-physical addresses)\n");
 		free(buf);
 		return tree_fallback(c, &pr);
 	}
@@ -955,9 +960,10 @@ static int cmd_tree(struct ctl *c, struct cursor *cur)
 	       dd.nr == 1 ? "" : "s",
 	       (unsigned long long)(d.buf_size - dd.nr * sizeof(struct axas_dump_table)));
 	printf("  %s\n", dd.root.desc);
-	printf("  root: level %u, %u entries of %s each (flags: R read, W write, X execute, D device)\n",
-	       dd.root.top_level, dd.root.entries,
-	       sz(AXD_LEVEL_SIZE(dd.root.top_level)));
+	fprintf(stdout,
+		"  root: level %u, %u entries of %s each (flags: R read, W write, X execute, D device)\n",
+		dd.root.top_level, dd.root.entries,
+		sz(AXD_LEVEL_SIZE(dd.root.top_level)));
 	ret = axd_walk(&dd, print_entry, &pr);
 	print_summary(&pr);
 	if (ret)
@@ -1135,7 +1141,8 @@ static void demo_unprivileged(struct ctl *c)
 {
 	pid_t pid;
 
-	printf("\n---- the same space from a process without capabilities (uid 65534, inherited fd) ----\n");
+	printf("\n"
+	       "---- the same space from a process without capabilities (uid 65534, inherited fd) ----\n");
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {

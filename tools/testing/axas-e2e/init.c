@@ -34,6 +34,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Built alone by scripts/e2e.sh, without tools/Makefile's -I. */
+#include "../../include/axas-tools.h"
+
 #ifndef E2E_NAME
 #define E2E_NAME "e2e"
 #endif
@@ -47,9 +50,6 @@
 #define SAMPLE_PREFIX	"axas_sample: "
 
 #define SYSLOG_ACTION_CONSOLE_LEVEL	8
-
-#define __printf(a, b)	__attribute__((format(printf, a, b)))
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* TAP results of everything this run printed or forwarded. */
 static int tap_nr, n_pass, n_fail, n_skip;

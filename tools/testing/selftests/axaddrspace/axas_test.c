@@ -43,18 +43,16 @@
 #include <linux/axaddrspace.h>
 
 #include "axas-decode.h"
+#include "axas-tools.h"
 
 typedef __u64 u64;
 typedef __u32 u32;
-
-#define __printf(a, b)	__attribute__((format(printf, a, b)))
 
 #define PAGE		4096ULL
 #define KB(x)		((u64)(x) << 10)
 #define MB(x)		((u64)(x) << 20)
 #define GB(x)		((u64)(x) << 30)
 #define MAX_RW		MB(1)
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define R		AXAS_MEM_READ
 #define W		AXAS_MEM_WRITE
@@ -510,29 +508,55 @@ static bool stats_equal(const struct axas_space_stats *a,
 	return !memcmp(a, b, sizeof(*a));
 }
 
+/* The fields of struct axas_space_stats by name, reserved ones aside. */
+struct stat_list {
+	unsigned int n;
+	const char *name[16];
+	u64 val[16];
+};
+
+static void stat_add(struct stat_list *l, const char *name, u64 val)
+{
+	l->name[l->n] = name;
+	l->val[l->n++] = val;
+}
+
+static void stat_list(const struct axas_space_stats *s, struct stat_list *l)
+{
+	const struct axas_space_stats st = *s;
+
+	l->n = 0;
+#define STAT(f) stat_add(l, #f, st.f)
+	STAT(table_pages);
+	STAT(data_pages);
+	STAT(pinned_pages);
+	STAT(mapped_4k);
+	STAT(mapped_2m);
+	STAT(mapped_1g);
+	STAT(faults);
+	STAT(spurious_faults);
+	STAT(tlb_flushes);
+	STAT(vmid);
+	STAT(format);
+	STAT(ia_bits);
+	STAT(base);
+	STAT(size);
+#undef STAT
+}
+
 static void note_stats_diff(const struct axas_space_stats *a,
 			    const struct axas_space_stats *b)
 {
-#define DIFF(f) do {							\
-		if (a->f != b->f)						\
-			note("stats." #f ": %llu -> %llu",			\
-			     (unsigned long long)a->f, (unsigned long long)b->f);\
-	} while (0)
-	DIFF(table_pages);
-	DIFF(data_pages);
-	DIFF(pinned_pages);
-	DIFF(mapped_4k);
-	DIFF(mapped_2m);
-	DIFF(mapped_1g);
-	DIFF(faults);
-	DIFF(spurious_faults);
-	DIFF(tlb_flushes);
-	DIFF(vmid);
-	DIFF(format);
-	DIFF(ia_bits);
-	DIFF(base);
-	DIFF(size);
-#undef DIFF
+	struct stat_list la, lb;
+	unsigned int i;
+
+	stat_list(a, &la);
+	stat_list(b, &lb);
+	for (i = 0; i < la.n; i++)
+		if (la.val[i] != lb.val[i])
+			note("stats.%s: %llu -> %llu", la.name[i],
+			     (unsigned long long)la.val[i],
+			     (unsigned long long)lb.val[i]);
 }
 
 /*
@@ -584,13 +608,18 @@ expect_same(int fd, const struct snap *before, long ret, int want,
 	emit(ok ? TAP_OK : TAP_FAIL, name, NULL);
 }
 
+/* Why AXAS_DUMP's bad-pointer cases need CAP_SYS_ADMIN. */
+#define DUMP_ORDER_REASON \
+	"the order of EPERM and EFAULT is unspecified for callers without CAP_SYS_ADMIN"
+
 #define EXPECT_NC(fd, call, want, ...) do {				\
+	int fd_ = (fd);							\
 	struct snap snap_;						\
 	long ret_;							\
 									\
-	take_snap(fd, &snap_);						\
+	take_snap(fd_, &snap_);						\
 	ret_ = (call);							\
-	expect_same(fd, &snap_, ret_, want, __VA_ARGS__);		\
+	expect_same(fd_, &snap_, ret_, want, __VA_ARGS__);		\
 } while (0)
 
 /*
@@ -655,12 +684,19 @@ each_bit(const struct fieldcase *fc, const char *fmt, ...)
 
 /* ---- system ioctls ---------------------------------------------------------- */
 
+/* The native format, and the width of its 4-level tables (Sv48x4: 50). */
 #if defined(__x86_64__)
+#define NATIVE_ARCH	"x86_64"
 #define NATIVE_FORMAT	AXAS_FORMAT_EPT
+#define NATIVE_4L_BITS	"48"
 #elif defined(__aarch64__)
+#define NATIVE_ARCH	"arm64"
 #define NATIVE_FORMAT	AXAS_FORMAT_ARM_S2
+#define NATIVE_4L_BITS	"48"
 #elif defined(__riscv)
+#define NATIVE_ARCH	"riscv64"
 #define NATIVE_FORMAT	AXAS_FORMAT_RISCV_GSTAGE
+#define NATIVE_4L_BITS	"50"
 #else
 #error "x86_64, arm64 or riscv64 only"
 #endif
@@ -1075,8 +1111,7 @@ static void sec_badptr(void)
 		};
 
 		if (s->cmd == AXAS_DUMP && !priv) {
-			skip("the order of EPERM and EFAULT is unspecified for callers without CAP_SYS_ADMIN",
-			     "dump: bad argument pointers");
+			skip(DUMP_ORDER_REASON, "dump: bad argument pointers");
 			continue;
 		}
 		for (p = 0; p < ARRAY_SIZE(ptrs); p++) {
@@ -1573,6 +1608,16 @@ static const struct marea *model_find(const struct model *m, u64 gpa)
 	return NULL;
 }
 
+/* A statistic against the model; @ok becomes false when they differ. */
+static void stat_is(bool *ok, const char *name, u64 got, u64 want)
+{
+	if (got == want)
+		return;
+	*ok = false;
+	note("stats.%s = %llu, the model says %llu", name,
+	     (unsigned long long)got, (unsigned long long)want);
+}
+
 static void check_model(int fd, const struct model *m, const char *tag,
 			const char *what)
 {
@@ -1585,9 +1630,7 @@ static void check_model(int fd, const struct model *m, const char *tag,
 		note("get_stats: %s", retname(ret));
 		ok = false;
 	}
-#define CMP(field, want) do { if (st.field != (want)) { ok = false;		\
-	note("stats." #field " = %llu, the model says %llu",			\
-	     (unsigned long long)st.field, (unsigned long long)(want)); } } while (0)
+#define CMP(field, want) stat_is(&ok, #field, st.field, want)
 	CMP(data_pages, m->data);
 	CMP(pinned_pages, m->pinned);
 	CMP(mapped_4k, m->m4k);
@@ -1607,6 +1650,16 @@ static u64 sample_step(u64 size)
 	while (size / step > 4096)
 		step <<= 1;
 	return step;
+}
+
+/* A page where TRANSLATE and the model disagree. */
+static void note_xlate_model(u64 gpa, const struct axas_xlate *x,
+			     const struct marea *a)
+{
+	note("translate %#llx: host %#llx leaf %#llx flags %#x; model flags %#x host %#llx",
+	     (unsigned long long)gpa, (unsigned long long)x->host_addr,
+	     (unsigned long long)x->leaf_size, x->flags, a->flags,
+	     (unsigned long long)(a->linear ? a->hpa + (gpa - a->gpa) : 0));
 }
 
 static void check_translate_model(int fd, const struct model *m,
@@ -1640,12 +1693,7 @@ static void check_translate_model(int fd, const struct model *m,
 			    (!priv && x.host_addr) || (priv && !x.host_addr) ||
 			    (priv && (x.host_addr & (PAGE - 1)) != (gpa & (PAGE - 1)))) {
 				if (bad++ < 5)
-					note("translate %#llx: host %#llx leaf %#llx flags %#x; model flags %#x host %#llx",
-					     (unsigned long long)gpa,
-					     (unsigned long long)x.host_addr,
-					     (unsigned long long)x.leaf_size, x.flags,
-					     a->flags,
-					     (unsigned long long)(a->linear ? a->hpa + (gpa - a->gpa) : 0));
+					note_xlate_model(gpa, &x, a);
 			}
 		}
 	}
@@ -1693,6 +1741,19 @@ static int count_leaf(void *arg, const struct axd_entry *e, unsigned int depth)
 		}
 	}
 	return 0;
+}
+
+/* A page where TRANSLATE and the decoded AXAS_DUMP disagree. */
+static void note_xlate_dump(u64 gpa, long r1, const struct axas_xlate *x,
+			    int r2, const struct axd_entry *e)
+{
+	note("gpa %#llx: TRANSLATE %s host %#llx leaf %#llx flags %#x; "
+	     "decoder %s pa %#llx leaf %#llx flags %#x",
+	     (unsigned long long)gpa, retname(r1),
+	     (unsigned long long)x->host_addr,
+	     (unsigned long long)x->leaf_size, x->flags, errname(-r2),
+	     (unsigned long long)(e->pa + (gpa - e->gpa)),
+	     (unsigned long long)e->size, e->flags);
 }
 
 static void check_dump(int fd, const struct model *m, unsigned int format,
@@ -1790,13 +1851,7 @@ static void check_dump(int fd, const struct model *m, unsigned int format,
 			if (r1 || r2 || e.pa + (gpa - e.gpa) != x.host_addr ||
 			    e.size != x.leaf_size || e.flags != x.flags) {
 				if (bad++ < 5)
-					note("gpa %#llx: TRANSLATE %s host %#llx leaf %#llx flags %#x; decoder %s pa %#llx leaf %#llx flags %#x",
-					     (unsigned long long)gpa, retname(r1),
-					     (unsigned long long)x.host_addr,
-					     (unsigned long long)x.leaf_size, x.flags,
-					     errname(-r2),
-					     (unsigned long long)(e.pa + (gpa - e.gpa)),
-					     (unsigned long long)e.size, e.flags);
+					note_xlate_dump(gpa, r1, &x, r2, &e);
 			}
 		}
 	}
@@ -2740,7 +2795,8 @@ static void sec_limits(void)
 		EXPECT_NC(fd, map_alloc(fd, 0, 1ULL << 47, R | W | POPULATE), ENOSPC,
 			  "map_alloc: populate 128 TiB");
 	} else {
-		skip("CHECK_EXTENSION(MAX_SPACE_MB) failed", "map_alloc: populate beyond max_space_mb");
+		skip("CHECK_EXTENSION(MAX_SPACE_MB) failed",
+		     "map_alloc: populate beyond max_space_mb");
 	}
 	expect(map_alloc(fd, 0, 1ULL << 40, R | W), 0,
 	       "map_alloc: lazy 1 TiB (nothing allocated yet)");
@@ -3071,7 +3127,8 @@ static void fork_reader(void *arg)
 	int fd = *(int *)arg;
 	unsigned char buf[8];
 
-	expect(guest_rw(fd, false, MB(1), buf, 8), 0, "fork: the child reads through the inherited fd");
+	expect(guest_rw(fd, false, MB(1), buf, 8), 0,
+	       "fork: the child reads through the inherited fd");
 	check(buf[0] == 0x42, "fork: and sees the parent's data");
 	expect(fault(fd, MB(1) + PAGE, W), 0, "fork: the child faults a page in");
 }
@@ -3336,7 +3393,8 @@ static void sec_lifetime(void)
 		close(fd);
 	}
 	avail1 = mem_available_kb();
-	check(!fails, "lifetime: 1000 x (create, populate 64K, fault, pin 64K, close), all three formats");
+	check(!fails,
+	      "lifetime: 1000 x (create, populate 64K, fault, pin 64K, close), all three formats");
 	check(vmlck_kb() == lck0, "lifetime: VmLck back to %ld kB", lck0);
 	note("MemAvailable %ld kB -> %ld kB", avail0, avail1);
 	check(avail0 < 0 || avail1 >= avail0 - 16384,
@@ -3465,8 +3523,8 @@ static void sec_axasctl(void)
 		"-k", "create", "riscv-gstage", "41", "0", "4G", "fault", "0x0", "r",
 		"map-alloc", "0x0", "4K", "rw", "unmap", "0x0", "8K", "stats", NULL,
 	};
-	static const char *blocks[] = {
-		"create", "native", "48", "0", "8G", "map-linear", "0x40000000",
+	static const char *const blocks[] = {
+		"create", "native", NATIVE_4L_BITS, "0", "8G", "map-linear", "0x40000000",
 		"0x40000000", "1G", "r", "device", "map-linear", "0x80000000",
 		"0x40000000", "4M", "rw", "unmap", "0x80000000", "4K", "tree",
 		"0x40000000", "2G", "caps", NULL,
@@ -3506,8 +3564,6 @@ static void sec_axasctl(void)
 	      strstr(out, "stats:"),
 	      "axasctl: -k goes on after failures and exits 1");
 	if (priv) {
-		if (NATIVE_FORMAT == AXAS_FORMAT_RISCV_GSTAGE)
-			blocks[2] = "50";
 		rc = run_axasctl(false, out, sizeof(out), blocks);
 		if (rc || !strstr(out, "leaf 1G") || !strstr(out, "leaf 2M") ||
 		    !strstr(out, "511 x 4K leaves"))
@@ -3645,7 +3701,7 @@ static bool selected(const char *list, const char *name)
 	return false;
 }
 
-static void usage(void)
+static void print_usage(void)
 {
 	printf("usage: axas_test [-v] [-d DEVICE] [-s SECTION[,SECTION...]] [-l]\n"
 	       "  -v  print the diagnostics of passing cases too\n"
@@ -3677,10 +3733,10 @@ int main(int argc, char **argv)
 				printf("%-10s %s\n", sections[i].name, sections[i].what);
 			return 0;
 		case 'h':
-			usage();
+			print_usage();
 			return 0;
 		default:
-			usage();
+			print_usage();
 			return 2;
 		}
 	}
@@ -3690,14 +3746,7 @@ int main(int argc, char **argv)
 	is_root = geteuid() == 0;
 	caps = cap_eff();
 	priv = (caps >> CAP_SYS_ADMIN_BIT & 1) && (caps >> CAP_SYS_RAWIO_BIT & 1);
-	printf("# axas_test on %s: uid %d, CapEff %#llx: %s\n",
-#if defined(__x86_64__)
-	       "x86_64",
-#elif defined(__aarch64__)
-	       "arm64",
-#else
-	       "riscv64",
-#endif
+	printf("# axas_test on %s: uid %d, CapEff %#llx: %s\n", NATIVE_ARCH,
 	       (int)geteuid(), caps,
 	       priv ? "privileged cases run" : "privileged cases skipped");
 	devfd = open(dev_path, O_RDWR | O_CLOEXEC);
