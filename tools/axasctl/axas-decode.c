@@ -738,3 +738,34 @@ const char *axd_size_str(uint64_t size, char *buf, size_t len)
 	snprintf(buf, len, "%llu%c", (unsigned long long)size, units[u]);
 	return buf;
 }
+
+static const struct {
+	int err;
+	const char *name;
+} errnames[] = {
+	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EINTR, "EINTR" },
+	{ EIO, "EIO" }, { ENXIO, "ENXIO" }, { E2BIG, "E2BIG" },
+	{ EBADF, "EBADF" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
+	{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
+	{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { EINVAL, "EINVAL" },
+	{ ENFILE, "ENFILE" }, { EMFILE, "EMFILE" }, { ENOTTY, "ENOTTY" },
+	{ ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
+	{ EOPNOTSUPP, "EOPNOTSUPP" }, { EOVERFLOW, "EOVERFLOW" },
+};
+
+const char *axd_errname(int err)
+{
+	static char bufs[4][24];
+	static unsigned int n;
+	char *b;
+	size_t i;
+
+	if (!err)
+		return "ok";
+	for (i = 0; i < ARRAY_SIZE(errnames); i++)
+		if (errnames[i].err == err)
+			return errnames[i].name;
+	b = bufs[n++ % 4];
+	snprintf(b, 24, "errno %d", err);
+	return b;
+}

@@ -131,5 +131,10 @@ int axd_translate(const struct axd_dump *d, uint64_t gpa,
 void axd_flags_str(uint32_t flags, char *buf, size_t len);
 /* "4K", "2M", "1G", "512G". */
 const char *axd_size_str(uint64_t size, char *buf, size_t len);
+/*
+ * "EINVAL" for EINVAL, "ok" for 0, "errno N" otherwise (in one of four
+ * rotating buffers, so a message may hold a few).
+ */
+const char *axd_errname(int err);
 
 #endif /* AXAS_DECODE_H */

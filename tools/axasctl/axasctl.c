@@ -65,37 +65,11 @@ struct ctl {
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static const struct {
-	int err;
-	const char *name;
-} errnames[] = {
-	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EINTR, "EINTR" },
-	{ EIO, "EIO" }, { ENXIO, "ENXIO" }, { E2BIG, "E2BIG" },
-	{ EBADF, "EBADF" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
-	{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
-	{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { EINVAL, "EINVAL" },
-	{ ENFILE, "ENFILE" }, { EMFILE, "EMFILE" }, { ENOTTY, "ENOTTY" },
-	{ ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" }, { EOVERFLOW, "EOVERFLOW" },
-};
-
-static const char *errname(int err)
-{
-	static char buf[16];
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(errnames); i++)
-		if (errnames[i].err == err)
-			return errnames[i].name;
-	snprintf(buf, sizeof(buf), "errno %d", err);
-	return buf;
-}
-
 /* A failed call: report it; exit unless -k. */
 static int fail(struct ctl *c, const char *cmd, int err)
 {
 	fprintf(stderr, "axasctl: %s: %s (%s)\n", cmd, strerror(err),
-		errname(err));
+		axd_errname(err));
 	c->failed = 1;
 	if (!c->keep_going)
 		exit(1);
@@ -229,7 +203,7 @@ static int devfd(struct ctl *c, const char *cmd)
 	c->devfd = open(c->dev_path, O_RDWR | O_CLOEXEC);
 	if (c->devfd < 0) {
 		fprintf(stderr, "axasctl: %s: cannot open %s: %s (%s)\n", cmd,
-			c->dev_path, strerror(errno), errname(errno));
+			c->dev_path, strerror(errno), axd_errname(errno));
 		exit(1);
 	}
 	return c->devfd;

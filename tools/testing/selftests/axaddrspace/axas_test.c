@@ -169,37 +169,6 @@ skip(const char *reason, const char *fmt, ...)
 	emit(TAP_SKIP, name, reason);
 }
 
-static const struct {
-	int err;
-	const char *name;
-} errnames[] = {
-	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EINTR, "EINTR" },
-	{ EIO, "EIO" }, { ENXIO, "ENXIO" }, { E2BIG, "E2BIG" },
-	{ EBADF, "EBADF" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
-	{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
-	{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { EINVAL, "EINVAL" },
-	{ ENFILE, "ENFILE" }, { EMFILE, "EMFILE" }, { ENOTTY, "ENOTTY" },
-	{ ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" }, { EOVERFLOW, "EOVERFLOW" },
-};
-
-static const char *errname(int err)
-{
-	static char bufs[4][24];
-	static unsigned int n;
-	char *b;
-	size_t i;
-
-	if (!err)
-		return "ok";
-	for (i = 0; i < ARRAY_SIZE(errnames); i++)
-		if (errnames[i].err == err)
-			return errnames[i].name;
-	b = bufs[n++ % 4];
-	snprintf(b, 24, "errno %d", err);
-	return b;
-}
-
 static const char *retname(long ret)
 {
 	static char bufs[4][32];
@@ -207,7 +176,7 @@ static const char *retname(long ret)
 	char *b;
 
 	if (ret < 0)
-		return errname(-ret);
+		return axd_errname(-ret);
 	b = bufs[n++ % 4];
 	snprintf(b, 32, "%ld", ret);
 	return b;
@@ -217,22 +186,34 @@ static const char *retname(long ret)
  * The result of a call against the errno expected (0: success). The name
  * gets " -> ERRNO" (or " -> ok") appended.
  */
+/*
+ * Name a case "<fmt...> -> ERRNO" into @name and judge @ret against @want,
+ * noting a mismatch.
+ */
+static bool judge(long ret, int want, char *name, size_t len,
+		  const char *fmt, va_list ap)
+{
+	int n = vsnprintf(name, len, fmt, ap);
+	bool ok;
+
+	if (n > 0 && (size_t)n < len)
+		snprintf(name + n, len - n, " -> %s", axd_errname(want));
+	ok = want ? ret == -want : ret >= 0;
+	if (!ok)
+		note("got %s, expected %s", retname(ret), axd_errname(want));
+	return ok;
+}
+
 static void __printf(3, 4)
 expect(long ret, int want, const char *fmt, ...)
 {
 	char name[256];
 	va_list ap;
 	bool ok;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(name, sizeof(name), fmt, ap);
+	ok = judge(ret, want, name, sizeof(name), fmt, ap);
 	va_end(ap);
-	if (n > 0 && (size_t)n < sizeof(name))
-		snprintf(name + n, sizeof(name) - n, " -> %s", errname(want));
-	ok = want ? ret == -want : ret >= 0;
-	if (!ok)
-		note("got %s, expected %s", retname(ret), errname(want));
 	emit(ok ? TAP_OK : TAP_FAIL, name, NULL);
 }
 
@@ -583,16 +564,10 @@ expect_same(int fd, const struct snap *before, long ret, int want,
 	char name[256];
 	va_list ap;
 	bool ok;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(name, sizeof(name), fmt, ap);
+	ok = judge(ret, want, name, sizeof(name), fmt, ap);
 	va_end(ap);
-	if (n > 0 && (size_t)n < sizeof(name))
-		snprintf(name + n, sizeof(name) - n, " -> %s", errname(want));
-	ok = want ? ret == -want : ret >= 0;
-	if (!ok)
-		note("got %s, expected %s", retname(ret), errname(want));
 	if (want && ret < 0) {
 		take_snap(fd, &after);
 		if (!stats_equal(&before->st, &after.st)) {
@@ -1751,7 +1726,7 @@ static void note_xlate_dump(u64 gpa, long r1, const struct axas_xlate *x,
 	     "decoder %s pa %#llx leaf %#llx flags %#x",
 	     (unsigned long long)gpa, retname(r1),
 	     (unsigned long long)x->host_addr,
-	     (unsigned long long)x->leaf_size, x->flags, errname(-r2),
+	     (unsigned long long)x->leaf_size, x->flags, axd_errname(-r2),
 	     (unsigned long long)(e->pa + (gpa - e->gpa)),
 	     (unsigned long long)e->size, e->flags);
 }
@@ -3317,7 +3292,7 @@ static void sec_race(void)
 			total_unexpected += r[t].unexpected;
 			if (r[t].unexpected)
 				note("round %u thread %u: op %d got %s (%ld unexpected)",
-				     round, t, r[t].bad_op, errname(r[t].bad_errno),
+				     round, t, r[t].bad_op, axd_errname(r[t].bad_errno),
 				     r[t].unexpected);
 		}
 		rounds_ok++;
