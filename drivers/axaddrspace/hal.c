@@ -12,9 +12,17 @@
 
 #include <axaddrspace/axaddrspace.h>
 
+/*
+ * Callers can ask for a lot (a populated gigabyte of guest RAM): when the
+ * memory cgroup or the machine cannot give it, fail the request with
+ * -ENOMEM rather than wake the OOM killer or warn.
+ */
+#define AXAS_HAL_GFP	(GFP_KERNEL_ACCOUNT | __GFP_ZERO | \
+			 __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 static void *axas_hal_alloc(void *priv, unsigned int order)
 {
-	struct page *page = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO, order);
+	struct page *page = alloc_pages(AXAS_HAL_GFP, order);
 
 	return page ? page_address(page) : NULL;
 }

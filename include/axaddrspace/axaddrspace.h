@@ -85,9 +85,10 @@ struct axas_hal {
 };
 
 /*
- * The default HAL: alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO), and host
- * pages reachable through the direct map when they are valid and not
- * reserved.
+ * The default HAL: alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO |
+ * __GFP_RETRY_MAYFAIL | __GFP_NOWARN), charged to the caller's memory
+ * cgroup and failing rather than invoking the OOM killer; host pages
+ * reachable through the direct map when they are valid and not reserved.
  */
 extern const struct axas_hal axas_default_hal;
 

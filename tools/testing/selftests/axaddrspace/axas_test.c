@@ -169,6 +169,21 @@ skip(const char *reason, const char *fmt, ...)
 	emit(TAP_SKIP, name, reason);
 }
 
+/* A "# " line in the output, from a forked child too; always printed. */
+static void __printf(1, 2) comment(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (report_fd >= 0)
+		dprintf(report_fd, "# %s\n", buf);
+	else
+		printf("# %s\n", buf);
+}
+
 static const char *retname(long ret)
 {
 	static char bufs[4][32];
@@ -2849,23 +2864,29 @@ static void sec_maxspaces(void)
 
 /* ---- children: results come back through a pipe ---------------------------------- */
 
-/* Run @fn in a child; its results are reported as ours. */
-static void run_child(const char *what, void (*fn)(void *), void *arg)
+/*
+ * Run @fn in a child; its results are reported as ours. False if it could
+ * not be started; otherwise its wait status in @status.
+ */
+static bool run_child_status(const char *what, void (*fn)(void *), void *arg,
+			     int *status)
 {
 	char line[1024];
-	int pfd[2], status;
+	int pfd[2];
 	pid_t pid;
 	FILE *in;
 
 	fflush(stdout);
 	if (pipe(pfd)) {
 		check(false, "%s: pipe", what);
-		return;
+		return false;
 	}
 	pid = fork();
 	if (pid < 0) {
 		check(false, "%s: fork", what);
-		return;
+		close(pfd[0]);
+		close(pfd[1]);
+		return false;
 	}
 	if (!pid) {
 		close(pfd[0]);
@@ -2882,6 +2903,8 @@ static void run_child(const char *what, void (*fn)(void *), void *arg)
 			*nl = 0;
 		if (line[0] == 'D') {
 			note("%s", line + 1);
+		} else if (line[0] == '#') {
+			printf("%s\n", line);
 		} else if (line[0] == 'R') {
 			tab = strchr(line, '\t');
 			if (tab)
@@ -2891,7 +2914,18 @@ static void run_child(const char *what, void (*fn)(void *), void *arg)
 	}
 	if (in)
 		fclose(in);
-	waitpid(pid, &status, 0);
+	else
+		close(pfd[0]);
+	waitpid(pid, status, 0);
+	return true;
+}
+
+static void run_child(const char *what, void (*fn)(void *), void *arg)
+{
+	int status;
+
+	if (!run_child_status(what, fn, arg, &status))
+		return;
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		note("child status %#x%s%s", status,
 		     WIFSIGNALED(status) ? ": killed by " : "",
@@ -3629,6 +3663,394 @@ static void sec_nonroot(void)
 	      pass, fail, skipped);
 }
 
+/* ---- memory cgroup charges ------------------------------------------------------------ */
+
+#define CG_ROOT		"/sys/fs/cgroup"
+/*
+ * Charges are taken from the page counter in batches of up to
+ * MEMCG_CHARGE_BATCH (64) pages and the surplus is kept per CPU, plus a
+ * page of object bytes: memory.current may run that far ahead of (or,
+ * while such a stock is consumed, behind) what was allocated.
+ */
+#define MEMCG_STOCK_PAGES	65
+
+#define MEMCG_LIMIT_CALL "memcg: populate 64 MiB beyond memory.max (+8 MiB) -> ENOMEM"
+#define MEMCG_LIMIT_SAME "memcg: the refused populate changed nothing (GET_STATS)"
+
+struct memcg_arg {
+	char dir[128];		/* the child's cgroup */
+	long long slack;	/* bytes the per-CPU stocks may account for */
+};
+
+static bool cg_read(const char *dir, const char *file, char *buf, size_t len)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return false;
+	buf[n] = 0;
+	return true;
+}
+
+static bool cg_write(const char *dir, const char *file, const char *val)
+{
+	ssize_t n, len = strlen(val);
+	char path[256];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		note("open %s: %s", path, strerror(errno));
+		return false;
+	}
+	n = write(fd, val, len);
+	err = errno;
+	close(fd);
+	if (n != len)
+		note("write '%s' to %s: %s", val, path, n < 0 ? strerror(err) : "short write");
+	return n == len;
+}
+
+/* memory.current in bytes, -1 if it cannot be read. */
+static long long cg_current(const char *dir)
+{
+	char buf[64];
+
+	if (!cg_read(dir, "memory.current", buf, sizeof(buf)))
+		return -1;
+	return strtoll(buf, NULL, 10);
+}
+
+/* The count of @key in memory.events, -1 if absent. */
+static long long cg_event(const char *dir, const char *key)
+{
+	size_t len = strlen(key);
+	char buf[512], *p = buf;
+
+	if (!cg_read(dir, "memory.events", buf, sizeof(buf)))
+		return -1;
+	while (p && *p) {
+		if (!strncmp(p, key, len) && p[len] == ' ')
+			return strtoll(p + len + 1, NULL, 10);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
+static bool has_word(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+	const char *p = list;
+
+	while ((p = strstr(p, word))) {
+		if ((p == list || p[-1] == ' ') && (!p[len] || p[len] == ' ' || p[len] == '\n'))
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+/*
+ * In a child: move into @ma->dir, note memory.current there in @joined,
+ * open the device anew (this process's own file) and create a native
+ * space. The space fd, or -1.
+ */
+static long memcg_setup(const struct memcg_arg *ma, int *dfd, long long *joined)
+{
+	long fd;
+
+	*dfd = -1;
+	if (!cg_write(ma->dir, "cgroup.procs", "0")) {
+		check(false, "memcg: the child moves into %s", ma->dir);
+		return -1;
+	}
+	*joined = cg_current(ma->dir);
+	*dfd = open(dev_path, O_RDWR | O_CLOEXEC);
+	if (*dfd < 0) {
+		note("open %s: %s", dev_path, strerror(errno));
+		check(false, "memcg: the child opens %s", dev_path);
+		return -1;
+	}
+	devfd = *dfd;
+	fd = mkspace(NATIVE_FORMAT, atoi(NATIVE_4L_BITS), 0, GB(1));
+	expect(fd, 0, "memcg: the child creates a %s space in its own cgroup",
+	       fmt_name(NATIVE_FORMAT));
+	if (fd < 0) {
+		close(*dfd);
+		return -1;
+	}
+	return fd;
+}
+
+static long long pages_delta(u64 before, u64 after)
+{
+	return ((long long)after - (long long)before) * (long long)PAGE;
+}
+
+/*
+ * memory.current went from @base to @cur across a call that took the
+ * stats from @a to @b: it must have grown by what GET_STATS counts (an
+ * independent count of table pages and frames), that is @frames of frames
+ * and some tables, give or take the per-CPU stocks and less than 4 MiB of
+ * bookkeeping.
+ */
+static void memcg_grew(const struct memcg_arg *ma, const char *what,
+		       const struct axas_space_stats *a,
+		       const struct axas_space_stats *b,
+		       long long base, long long cur, u64 frames)
+{
+	long long data = pages_delta(a->data_pages, b->data_pages);
+	long long tables = pages_delta(a->table_pages, b->table_pages);
+	long long delta = cur - base, want = data + tables;
+
+	comment("memcg: %s: memory.current %+lld KiB (%lld -> %lld)", what, delta >> 10,
+		base, cur);
+	comment("memcg: %s: GET_STATS %+lld KiB of frames, %+lld KiB of tables (slack %lld KiB)",
+		what, data >> 10, tables >> 10, ma->slack >> 10);
+	check(data == (long long)frames, "memcg: %s: GET_STATS counts %llu MiB more of frames",
+	      what, (unsigned long long)frames >> 20);
+	check(base >= 0 && cur >= 0 && delta >= want - ma->slack &&
+	      delta >= (long long)frames - ma->slack && delta < (long long)(frames + MB(4)),
+	      "memcg: %s: memory.current grew by those frames and tables (and < 4 MiB more)",
+	      what);
+}
+
+/* memory.current back to @base after a call that freed what was charged. */
+static void memcg_fell(const char *what, long long base, long long cur)
+{
+	long long delta = cur - base;
+
+	comment("memcg: %s: memory.current %lld -> %lld: %+lld KiB", what, base, cur,
+		delta >> 10);
+	check(base >= 0 && cur >= 0 && delta < (long long)MB(1) && delta > -(long long)MB(1),
+	      "memcg: %s: memory.current back within 1 MiB of before", what);
+}
+
+static void memcg_charge_child(void *p)
+{
+	const struct memcg_arg *ma = p;
+	struct axas_space_stats s0, s1;
+	long long first, base, cur;
+	long fd, ret;
+	unsigned int i;
+	int dfd;
+
+	fd = memcg_setup(ma, &dfd, &first);
+	if (fd < 0)
+		return;
+
+	/* Nothing reported between the two readings: the pipe is charged too. */
+	get_stats(fd, &s0);
+	base = cg_current(ma->dir);
+	ret = map_alloc(fd, 0, MB(32), R | W | POPULATE);
+	cur = cg_current(ma->dir);
+	get_stats(fd, &s1);
+	expect(ret, 0, "memcg: map_alloc populate 32 MiB");
+	memcg_grew(ma, "populate 32 MiB", &s0, &s1, base, cur, MB(32));
+	ret = unmap(fd, 0, MB(32));
+	cur = cg_current(ma->dir);
+	expect(ret, 0, "memcg: unmap the 32 MiB");
+	memcg_fell("unmap 32 MiB", base, cur);
+
+	expect(map_alloc(fd, MB(64), MB(8), R | W), 0, "memcg: map_alloc lazy 8 MiB");
+	get_stats(fd, &s0);
+	base = cg_current(ma->dir);
+	for (i = 0, ret = 0; i < 2048 && !ret; i++)
+		ret = fault(fd, MB(64) + i * PAGE, W);
+	cur = cg_current(ma->dir);
+	get_stats(fd, &s1);
+	note("%u faults, the last %s", i, retname(ret));
+	check(i == 2048 && !ret, "memcg: fault each of the 2048 lazy pages");
+	memcg_grew(ma, "2048 faults", &s0, &s1, base, cur, MB(8));
+	ret = unmap(fd, MB(64), MB(8));
+	cur = cg_current(ma->dir);
+	expect(ret, 0, "memcg: unmap the 8 MiB");
+	memcg_fell("unmap 8 MiB", base, cur);
+
+	close(fd);
+	close(dfd);
+	memcg_fell("close the space and the device", first, cg_current(ma->dir));
+}
+
+static void memcg_limit_child(void *p)
+{
+	const struct memcg_arg *ma = p;
+	struct axas_space_stats s0, s1;
+	long long base, peak;
+	char val[32];
+	long fd, ret;
+	int dfd;
+
+	fd = memcg_setup(ma, &dfd, &base);
+	if (fd < 0)
+		return;
+	get_stats(fd, &s0);
+	base = cg_current(ma->dir);
+	snprintf(val, sizeof(val), "%lld", base + (long long)MB(8));
+	if (base < 0 || !cg_write(ma->dir, "memory.max", val)) {
+		check(false, "memcg: set memory.max to %s", val);
+		close(fd);
+		close(dfd);
+		return;
+	}
+	ret = map_alloc(fd, 0, MB(64), R | W | POPULATE);
+	peak = cg_current(ma->dir);
+	get_stats(fd, &s1);
+	/* Lift the limit before the results go down the (charged) pipe. */
+	cg_write(ma->dir, "memory.max", "max");
+	comment("memcg: memory.max %s: populate 64 MiB -> %s, memory.current %lld -> %lld",
+		val, retname(ret), base, peak);
+	comment("memcg: GET_STATS data_pages %llu -> %llu, table_pages %llu -> %llu",
+		(unsigned long long)s0.data_pages, (unsigned long long)s1.data_pages,
+		(unsigned long long)s0.table_pages, (unsigned long long)s1.table_pages);
+	if (ret != -ENOMEM)
+		note("got %s, expected ENOMEM", retname(ret));
+	check(ret == -ENOMEM, MEMCG_LIMIT_CALL);
+	check(ret == -ENOMEM && s1.data_pages == s0.data_pages &&
+	      s1.table_pages == s0.table_pages && s1.mapped_4k == s0.mapped_4k &&
+	      s1.mapped_2m == s0.mapped_2m && s1.mapped_1g == s0.mapped_1g,
+	      MEMCG_LIMIT_SAME);
+	if (ret >= 0)
+		unmap(fd, 0, MB(64));
+	close(fd);
+	close(dfd);
+}
+
+/* A fresh cgroup at @dir; false (reported) if it cannot be made. */
+static bool cg_make(const char *dir)
+{
+	bool ok;
+
+	rmdir(dir);		/* left over from an interrupted run */
+	ok = !mkdir(dir, 0755);
+	if (!ok)
+		note("mkdir %s: %s", dir, strerror(errno));
+	if (ok && cg_current(dir) < 0) {
+		note("%s/memory.current: %s", dir, strerror(errno));
+		rmdir(dir);
+		ok = false;
+	}
+	check(ok, "memcg: mkdir %s, with a memory.current", dir);
+	return ok;
+}
+
+/*
+ * Once its only task is gone a cgroup holds nothing of ours: memory.current
+ * falls below 1 MiB. Charges left in per-CPU stocks are returned lazily:
+ * memory.high 0 drains them (and, unlike memory.max, never OOM-kills),
+ * and there is a wait. Then the cgroup is removed.
+ */
+static void cg_drop(const char *dir, const char *tag)
+{
+	long long cur = -1;
+	int i, ret = -1;
+
+	cg_write(dir, "memory.high", "0");
+	for (i = 0; i < 40; i++) {
+		cur = cg_current(dir);
+		if (cur >= 0 && cur < (long long)MB(1))
+			break;
+		usleep(50000);
+	}
+	comment("memcg: %s: the emptied cgroup: memory.current %lld", tag, cur);
+	comment("memcg: %s: memory.events: max %lld oom %lld oom_kill %lld", tag,
+		cg_event(dir, "max"), cg_event(dir, "oom"), cg_event(dir, "oom_kill"));
+	check(cur >= 0 && cur < (long long)MB(1),
+	      "memcg: %s: memory.current of the emptied cgroup falls below 1 MiB", tag);
+	for (i = 0; i < 20; i++) {
+		ret = rmdir(dir);
+		if (!ret || errno != EBUSY)
+			break;
+		usleep(50000);
+	}
+	if (ret)
+		note("rmdir %s: %s", dir, strerror(errno));
+	check(!ret, "memcg: %s: rmdir the cgroup", tag);
+}
+
+/*
+ * Whether child cgroups of CG_ROOT get memory counters; if not, one SKIP
+ * named @what. Fills @ma->slack.
+ */
+static bool memcg_ready(struct memcg_arg *ma, const char *what)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char ctl[256];
+
+	if (!is_root) {
+		skip("not root: cannot make cgroups", "%s", what);
+		return false;
+	}
+	if (!cg_read(CG_ROOT, "cgroup.controllers", ctl, sizeof(ctl)) ||
+	    !has_word(ctl, "memory")) {
+		skip(CG_ROOT "/cgroup.controllers lacks memory (no cgroup2 or no CONFIG_MEMCG)",
+		     "%s", what);
+		return false;
+	}
+	if ((!cg_read(CG_ROOT, "cgroup.subtree_control", ctl, sizeof(ctl)) ||
+	     !has_word(ctl, "memory")) &&
+	    !cg_write(CG_ROOT, "cgroup.subtree_control", "+memory")) {
+		skip("cannot enable +memory in " CG_ROOT "/cgroup.subtree_control", "%s", what);
+		return false;
+	}
+	ma->slack = MEMCG_STOCK_PAGES * PAGE * (ncpu > 0 ? ncpu : 1);
+	return true;
+}
+
+/* Frames and tables are charged to the caller's cgroup, and uncharged. */
+static void sec_memcg(void)
+{
+	struct memcg_arg ma;
+
+	if (!memcg_ready(&ma, "memcg: charges to the caller's memory cgroup"))
+		return;
+	snprintf(ma.dir, sizeof(ma.dir), CG_ROOT "/axas-memcg-%d", (int)getpid());
+	if (!cg_make(ma.dir))
+		return;
+	run_child("memcg", memcg_charge_child, &ma);
+	cg_drop(ma.dir, "charges");
+}
+
+/*
+ * A populate beyond memory.max: refused with ENOMEM, and nothing stays
+ * charged. The default HAL allocates with __GFP_RETRY_MAYFAIL, so a charge
+ * that fails returns -ENOMEM instead of invoking the memcg OOM killer: a
+ * child killed by it fails the case.
+ */
+static void sec_memcg_max(void)
+{
+	struct memcg_arg ma;
+	int status;
+
+	if (!memcg_ready(&ma, "memcg: memory.max"))
+		return;
+	snprintf(ma.dir, sizeof(ma.dir), CG_ROOT "/axas-memcg-%d-max", (int)getpid());
+	if (!cg_make(ma.dir))
+		return;
+	if (run_child_status("memcg: limit", memcg_limit_child, &ma, &status)) {
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+			comment("memcg: the OOM killer ended the child (SIGKILL)");
+			check(false, MEMCG_LIMIT_CALL);
+			skip("the OOM killer ended the child", MEMCG_LIMIT_SAME);
+		} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			note("child status %#x", status);
+			check(false, "memcg: limit: the child exits");
+		}
+	}
+	cg_drop(ma.dir, "limit");
+}
+
 /* ---- main ------------------------------------------------------------------------------ */
 
 struct section {
@@ -3653,6 +4075,8 @@ static const struct section sections[] = {
 	{ "limits", sec_limits, "max_space_mb" },
 	{ "fds", sec_fds, "closed, duplicated and inherited descriptors" },
 	{ "unpriv", sec_unpriv, "an unprivileged caller" },
+	{ "memcg", sec_memcg, "charges to the caller's memory cgroup" },
+	{ "memcg-max", sec_memcg_max, "a populate beyond memory.max" },
 	{ "emfile", sec_emfile, "no free descriptor" },
 	{ "race", sec_race, "close racing ioctls, concurrent faults" },
 	{ "maxspaces", sec_maxspaces, "max_spaces" },
