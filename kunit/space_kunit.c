@@ -1451,6 +1451,54 @@ static void space_atomic_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.data_pages, 2);
 }
 
+/*
+ * The test hook behind guest tests of a wrong entry: leaves a fault
+ * installs lack the bit the hardware needs (the reference walk, written
+ * from the manuals, says an access faults), while the software view and
+ * every other leaf stay right. EPT has no such bit and refuses the flag.
+ */
+static void space_wrong_leaf_test(struct kunit *test)
+{
+	struct space_priv *p = test->priv;
+	struct axas_space_cfg cfg = {
+		.format = p->cfg->format,
+		.ia_bits = p->cfg->ia_bits,
+		.size = p->top,
+		.hal = &p->th->hal,
+		.flags = AXAS_CFG_TEST_WRONG_LEAF,
+	};
+	struct axas_kt_walk w;
+	phys_addr_t hpa;
+
+	if (p->cfg->format == AXAS_FMT_EPT) {
+		KUNIT_EXPECT_EQ(test, PTR_ERR(axas_space_create(&cfg)), -EINVAL);
+		return;
+	}
+	p->as = axas_kt_space_create(test, p->th, p->cfg, 0, p->top,
+				     AXAS_CFG_TEST_WRONG_LEAF);
+	axas_kt_root_of(test, p->as, p->cfg->format, &p->root);
+	axas_kt_host_alloc(test, p->th, 0, &hpa);
+
+	KUNIT_ASSERT_EQ(test, axas_map_alloc(p->as, G1, SZ_8K, RW, false), 0);
+	KUNIT_ASSERT_EQ(test, axas_map_linear(p->as, G2, hpa, SZ_4K, RW), 0);
+	KUNIT_ASSERT_EQ(test, axas_handle_fault(p->as, G1, AXAS_WRITE), 0);
+
+	/* Software sees the page mapped; the manual says it faults. */
+	hpa_of(test, G1);
+	axas_kt_walk(&p->th->hal, &p->root, G1, &w);
+	KUNIT_EXPECT_EQ_MSG(test, w.status, AXAS_KT_BAD,
+			    "the faulted leaf %#llx is one the hardware takes",
+			    w.pte);
+	/* A second fault is spurious: the same wrong leaf stays. */
+	KUNIT_EXPECT_EQ(test, axas_handle_fault(p->as, G1, AXAS_READ), 0);
+	axas_kt_walk(&p->th->hal, &p->root, G1, &w);
+	KUNIT_EXPECT_EQ(test, w.status, AXAS_KT_BAD);
+
+	/* Leaves not made by a fault are right. */
+	expect_map(test, G2, hpa, RW, SZ_4K);
+	expect_unmapped(test, G1 + SZ_4K);
+}
+
 static struct kunit_case space_test_cases[] = {
 	KUNIT_CASE_PARAM(space_map_linear_test, axas_kt_cfg_params),
 	KUNIT_CASE_PARAM(space_largest_leaf_test, axas_kt_cfg_params),
@@ -1474,6 +1522,7 @@ static struct kunit_case space_test_cases[] = {
 	KUNIT_CASE_PARAM(space_tlb_batch_test, axas_kt_cfg_params),
 	KUNIT_CASE_PARAM(space_default_hal_test, axas_kt_cfg_params),
 	KUNIT_CASE_PARAM(space_atomic_test, axas_kt_cfg_params),
+	KUNIT_CASE_PARAM(space_wrong_leaf_test, axas_kt_cfg_params),
 	{}
 };
 

@@ -12,7 +12,7 @@
 #      and /init (tools/testing/axas-e2e/init.c), packs an initramfs with
 #      the kernel's own usr/gen_init_cpio;
 #   4. boots it: /init loads the modules, turns the sample's results into
-#      TAP, runs the selftest, unloads everything, checks kmemleak and the
+#      TAP, runs the selftests, unloads everything, checks kmemleak and the
 #      kernel log, prints "e2e-ARCH: N passed, N failed, N skipped" and
 #      resets the machine (QEMU runs with -no-reboot, so it exits).
 # The console goes to build/e2e-ARCH.log. The TAP lines of every part are
@@ -25,8 +25,9 @@
 #   CCACHE_DIR     ccache directory (default: ~/.cache/axaddrspace-ccache)
 #   JOBS           make -j (default: nproc)
 #   E2E_TIMEOUT    seconds QEMU may run (default: 600)
-#   E2E_MODE       "demo": /init runs "axasctl demo" instead of the tests
-#                  (what "make run" shows); default: the tests
+#   E2E_MODE       "demo": /init runs "axasctl demo" and "axas_vcpu_test -d"
+#                  instead of the tests (what "make run" shows); "bench":
+#                  only "axas_vcpu_test -b" (BENCH lines); default: the tests
 #   E2E_APPEND     more kernel command line
 #   E2E_QUIET      1: do not copy the console to stdout (it is in the log)
 #   E2E_LOG        console log (default: build/e2e-ARCH.log)
@@ -147,7 +148,7 @@ build_modules() {
 	say "modules built in $((SECONDS - start)) s"
 }
 
-# The static userspace: /init, and the selftest and VMM tool from tools/.
+# The static userspace: /init, and the selftests and VMM tool from tools/.
 build_userspace() {
 	local start=$SECONDS prog
 
@@ -157,13 +158,13 @@ build_userspace() {
 		-o "$edir/init" "$src/tools/testing/axas-e2e/init.c" ||
 		die "/init build failed"
 
-	rm -f "$edir/skip-tools" "$edir/axas_test" "$edir/axasctl"
+	rm -f "$edir/skip-tools" "$edir/axas_test" "$edir/axas_vcpu_test" "$edir/axasctl"
 	if [ -f "$src/tools/Makefile" ]; then
-		say "building the selftest and axasctl (make -C tools)"
+		say "building the selftests and axasctl (make -C tools)"
 		make -s -C "$src/tools" ARCH="$arch" CROSS_COMPILE="$cross" \
 			OUT="$edir/tools" -j"$jobs" ||
 			die "tools build failed"
-		for prog in axas_test axasctl; do
+		for prog in axas_test axas_vcpu_test axasctl; do
 			found=$(find "$edir/tools" -type f -name "$prog" -perm -u+x | head -n 1)
 			if [ -n "$found" ]; then
 				ln -f "$found" "$edir/$prog"
@@ -202,6 +203,8 @@ pack_initramfs() {
 			echo "file /etc/axas-e2e/skip-tools $edir/skip-tools 0644 0 0"
 		[ -f "$edir/axas_test" ] &&
 			echo "file /bin/axas_test $edir/axas_test 0755 0 0"
+		[ -f "$edir/axas_vcpu_test" ] &&
+			echo "file /bin/axas_vcpu_test $edir/axas_vcpu_test 0755 0 0"
 		[ -f "$edir/axasctl" ] &&
 			echo "file /bin/axasctl $edir/axasctl 0755 0 0"
 		true

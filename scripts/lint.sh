@@ -26,7 +26,7 @@ ksrc=$build/linux-source-6.12
 # relative to it so that messages name them the way git does. Not kbuild's
 # generated *.mod.c (the sample module builds in drivers/axas-sample).
 sources() {
-	(cd "$src" && find "$@" -name '*.[ch]' ! -name '*.mod.c' -type f \
+	(cd "$src" && find "$@" -name '*.[chS]' ! -name '*.mod.c' -type f \
 		2>/dev/null | LC_ALL=C sort)
 }
 

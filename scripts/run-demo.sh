@@ -4,10 +4,13 @@
 # "make run": boot the end-to-end test kernel in QEMU with axas.mode=demo.
 # Its /init loads axaddrspace.ko and runs "axasctl demo", the VMM tool:
 # one guest address space per format created through /dev/axaddrspace,
-# mapped, faulted, written, read back, translated and printed as a tree;
-# then it unloads the module and checks the kernel log. This script shows
-# the tool's output and the harness's verdict. ARCH picks the emulated
-# machine (default x86_64). The first run builds the kernel (a few
+# mapped, faulted, written, read back, translated and printed as a tree.
+# Then "axas_vcpu_test -d" runs a real guest in VS-mode on a G-stage
+# table, its lazy pages faulted in by the kernel and counted, its MMIO
+# and hypercalls answered from userspace. Last, /init unloads the module
+# and checks the kernel log. This script shows the programs' output and
+# the harness's verdict. ARCH picks the emulated machine (default riscv,
+# the host that runs guests). The first run builds the kernel (a few
 # minutes); later runs take about half a minute.
 #
 # DEMO=kunit shows the older demo instead: the axaddrspace_demo KUnit
@@ -43,7 +46,7 @@ main() {
 
 	top=$(cd "$(dirname "$0")/.." && pwd)
 	build=${AXAS_BUILD:-$top/build}
-	arch=${ARCH:-x86_64}
+	arch=${ARCH:-riscv}
 	[ "$arch" = x86 ] && arch=x86_64
 
 	if [ "${DEMO:-}" = kunit ]; then
@@ -59,7 +62,7 @@ main() {
 	out=$build/run-demo-e2e-$arch.out
 	log=$build/e2e-$arch-demo.log
 	mkdir -p "$build"
-	echo "run: booting the $arch end-to-end kernel with \"axasctl demo\" as the workload"
+	echo "run: booting the $arch end-to-end kernel with the demos as the workload"
 	echo "run: (the first run builds the kernel: a few minutes)"
 	set +e
 	# Progress lines only; the console goes to $log.
@@ -74,9 +77,10 @@ main() {
 		return 1
 	fi
 	echo
-	# The tool's own output (kernel messages are in the log).
-	sed -n '/^# ---- begin: axasctl demo/,/^# ---- end: axasctl demo/p' "$log" |
-		grep -vE '^# (kernel: |---- )' || true
+	# The programs' own output (kernel messages are in the log).
+	sed -n '/^# ---- begin: /,/^# ---- end: /p' "$log" |
+		grep -vE '^# (kernel: |---- end)' |
+		sed 's/^# ---- begin: \(.*\)/\n== \1 ==/' || true
 	echo
 	# The harness's checks around it (module load and unload, kernel log).
 	grep -E '^(not )?ok [0-9]+ - e2e: ' "$log" | sed 's/^/run: /' || true

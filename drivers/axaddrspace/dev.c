@@ -39,6 +39,7 @@
 
 #include "dev.h"
 #include "space.h"
+#include "vcpu.h"
 
 /* The uAPI flags are the core's flags. */
 static_assert(AXAS_MEM_READ == AXAS_READ);
@@ -414,12 +415,45 @@ out_free:
 	return ret;
 }
 
-static long axas_ioc_fault(struct axas_dev_space *ds, void __user *argp)
+/**
+ * axas_dev_fault() - serve a fault on a space fd, within max_space_mb
+ * @ds: the space fd.
+ * @gpa: faulting guest-physical address, inside the space.
+ * @access: AXAS_MEM_READ, WRITE or EXEC (one or more).
+ * @spurious: as for axas_fault().
+ *
+ * Context: process context, may sleep; takes &axas_dev_space.lock.
+ * Return: as axas_handle_fault(), or -ENOSPC when the frame it would
+ * allocate is beyond max_space_mb.
+ */
+int axas_dev_fault(struct axas_dev_space *ds, u64 gpa, u32 access,
+		   bool *spurious)
 {
 	struct axas_translation t;
-	struct axas_fault req;
 	struct axas_region *r;
-	long ret;
+	int ret;
+
+	mutex_lock(&ds->lock);
+	/* Only a fault that would allocate a frame meets the limit. */
+	r = axas_region_first(ds, gpa);
+	if (!list_entry_is_head(r, &ds->regions, node) &&
+	    r->start <= gpa && r->kind == AXAS_REGION_ALLOC &&
+	    (r->flags & access) == access &&
+	    axas_translate(ds->as, gpa, &t) == -ENOENT &&
+	    axas_over_limit(ds, SZ_4K)) {
+		*spurious = false;
+		ret = -ENOSPC;
+	} else {
+		ret = axas_fault(ds->as, gpa, access, spurious);
+	}
+	mutex_unlock(&ds->lock);
+	return ret;
+}
+
+static long axas_ioc_fault(struct axas_dev_space *ds, void __user *argp)
+{
+	struct axas_fault req;
+	bool spurious;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
@@ -428,20 +462,7 @@ static long axas_ioc_fault(struct axas_dev_space *ds, void __user *argp)
 		return -EINVAL;
 	if (req.guest_addr < ds->base || req.guest_addr >= ds->end)
 		return -ERANGE;
-
-	mutex_lock(&ds->lock);
-	/* Only a fault that would allocate a frame meets the limit. */
-	r = axas_region_first(ds, req.guest_addr);
-	if (!list_entry_is_head(r, &ds->regions, node) &&
-	    r->start <= req.guest_addr && r->kind == AXAS_REGION_ALLOC &&
-	    (r->flags & req.access) == req.access &&
-	    axas_translate(ds->as, req.guest_addr, &t) == -ENOENT &&
-	    axas_over_limit(ds, SZ_4K))
-		ret = -ENOSPC;
-	else
-		ret = axas_handle_fault(ds->as, req.guest_addr, req.access);
-	mutex_unlock(&ds->lock);
-	return ret;
+	return axas_dev_fault(ds, req.guest_addr, req.access, &spurious);
 }
 
 static long axas_ioc_get_stats(struct axas_dev_space *ds, void __user *argp)
@@ -634,6 +655,8 @@ static long axas_space_ioctl(struct file *file, unsigned int cmd,
 		return axas_ioc_get_stats(ds, argp);
 	case AXAS_DUMP:
 		return axas_ioc_dump(ds, argp);
+	case AXAS_CREATE_VCPU:
+		return axas_vcpu_create(file, arg);
 	}
 	return -ENOTTY;
 }
@@ -683,6 +706,10 @@ static long axas_check_extension(unsigned long ext)
 		return AXAS_MAX_RW;
 	case AXAS_CAP_NATIVE_FORMAT:
 		return axas_native_format();
+	case AXAS_CAP_VCPU:
+		return axas_vcpu_supported() ? AXAS_MAX_VCPUS : 0;
+	case AXAS_CAP_TEST_HOOKS:
+		return READ_ONCE(axas_test_hooks);
 	}
 	if (ext >= AXAS_CAP_IA_BITS_BASE)
 		return axas_ia_bits_mask(ext - AXAS_CAP_IA_BITS_BASE);
@@ -691,7 +718,7 @@ static long axas_check_extension(unsigned long ext)
 
 static int axas_check_create(const struct axas_create_space *req)
 {
-	if ((req->flags & ~AXAS_SPACE_EPT_AD) ||
+	if ((req->flags & ~(AXAS_SPACE_EPT_AD | AXAS_SPACE_TEST_WRONG_LEAF)) ||
 	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
 		return -EINVAL;
 	if (req->ia_bits < 32 || req->ia_bits >= 64 ||
@@ -699,11 +726,18 @@ static int axas_check_create(const struct axas_create_space *req)
 		return -EINVAL;
 	if ((req->flags & AXAS_SPACE_EPT_AD) && req->format != AXAS_FORMAT_EPT)
 		return -EINVAL;
+	/* No format-independent way to make an EPT leaf wrong yet. */
+	if ((req->flags & AXAS_SPACE_TEST_WRONG_LEAF) &&
+	    req->format == AXAS_FORMAT_EPT)
+		return -EINVAL;
 	if (!req->size || !IS_ALIGNED(req->base | req->size, SZ_4K))
 		return -EINVAL;
 	if (req->base + req->size < req->base ||
 	    req->base + req->size > BIT_ULL(req->ia_bits))
 		return -ERANGE;
+	if ((req->flags & AXAS_SPACE_TEST_WRONG_LEAF) &&
+	    !READ_ONCE(axas_test_hooks))
+		return -EPERM;
 	return 0;
 }
 
@@ -737,6 +771,8 @@ static long axas_create_space(void __user *argp)
 	cfg.base = req.base;
 	cfg.size = req.size;
 	cfg.flags = req.flags & AXAS_SPACE_EPT_AD ? AXAS_CFG_EPT_AD : 0;
+	if (req.flags & AXAS_SPACE_TEST_WRONG_LEAF)
+		cfg.flags |= AXAS_CFG_TEST_WRONG_LEAF;
 	as = axas_space_create(&cfg);
 	if (IS_ERR(as)) {
 		ret = PTR_ERR(as);

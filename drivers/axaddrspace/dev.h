@@ -19,6 +19,7 @@ struct page;
 /* Module parameters (main.c), read when a call needs them. */
 extern unsigned int axas_max_spaces;
 extern unsigned int axas_max_space_mb;
+extern bool axas_test_hooks;
 
 /* The file operations of /dev/axaddrspace (dev.c). */
 extern const struct file_operations axas_dev_fops;
@@ -84,6 +85,7 @@ struct axas_region {
  * @ia_bits: its guest-physical width.
  * @base: first guest address of the space.
  * @end: end of the space.
+ * @vcpu_ids: the vCPU ids taken (under @lock).
  */
 struct axas_dev_space {
 	struct axas_space *as;
@@ -94,6 +96,7 @@ struct axas_dev_space {
 	u32 ia_bits;
 	u64 base;
 	u64 end;
+	unsigned long vcpu_ids;
 };
 
 /* Spare records for the splits of one unmap or protect. */
@@ -113,6 +116,8 @@ void axas_region_protect(struct axas_dev_space *ds, u64 start, u64 end,
 			 u32 prot,
 			 struct axas_region *spare[AXAS_REGION_SPARES]);
 void axas_region_release_all(struct axas_dev_space *ds);
+int axas_dev_fault(struct axas_dev_space *ds, u64 gpa, u32 access,
+		   bool *spurious);
 long axas_region_set_user(struct axas_dev_space *ds, u64 gpa, u64 size,
 			  unsigned long uaddr, u32 flags);
 

@@ -149,5 +149,6 @@ const struct axas_format axas_fmt_arm_s2 = {
 	.zap_bit	= S2_SW_ZAPPED,
 	.owned_bit	= S2_SW_OWNED,
 	.pte_flags	= s2_pte_flags,
+	.wrong_leaf_clear = S2_AF,
 	.hw_regs	= s2_hw_regs,
 };

@@ -117,5 +117,6 @@ const struct axas_format axas_fmt_riscv_gstage = {
 	.zap_bit	= GS_SW_ZAPPED,
 	.owned_bit	= GS_SW_OWNED,
 	.pte_flags	= gs_pte_flags,
+	.wrong_leaf_clear = GS_U,
 	.hw_regs	= gs_hw_regs,
 };

@@ -21,6 +21,11 @@ module_param_named(max_space_mb, axas_max_space_mb, uint, 0444);
 MODULE_PARM_DESC(max_space_mb,
 		 "Table and allocated frame memory per space, in MiB (default 1024)");
 
+bool axas_test_hooks;
+module_param_named(test_hooks, axas_test_hooks, bool, 0444);
+MODULE_PARM_DESC(test_hooks,
+		 "Allow the test-only space flags, such as AXAS_SPACE_TEST_WRONG_LEAF (default off)");
+
 /* Like /dev/kvm: anyone may create spaces; privileged calls check caps. */
 static struct miscdevice axas_miscdev = {
 	.minor	= MISC_DYNAMIC_MINOR,

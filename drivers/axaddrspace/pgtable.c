@@ -451,8 +451,11 @@ static void axas_map_data_init(const struct axas_pgtable *pgt,
 	d->max_level = axas_map_max_level(pgt, flags);
 	d->frames = false;
 	d->mc = mc;
-	for (level = 0; level < AXAS_LEAF_LEVELS; level++)
+	for (level = 0; level < AXAS_LEAF_LEVELS; level++) {
 		d->leaf_attrs[level] = pgt->fmt->leaf_attrs(level, d->flags);
+		if (flags & AXAS_PTE_WRONG)
+			d->leaf_attrs[level] &= ~pgt->fmt->wrong_leaf_clear;
+	}
 }
 
 /* Tables that mapping [start, end) can need at levels from @low up. */

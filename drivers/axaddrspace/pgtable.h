@@ -31,6 +31,7 @@
 
 /* Attribute bits beyond the public AXAS_* flags, kept in software bits. */
 #define AXAS_PTE_OWNED		BIT(16)	/* frame allocated by the space */
+#define AXAS_PTE_WRONG		BIT(17)	/* test only: see @wrong_leaf_clear */
 
 static inline unsigned int axas_level_shift(unsigned int level)
 {
@@ -79,6 +80,9 @@ struct axas_geometry {
  *	it pointed to, for the reaper (zap clears @valid_mask and sets it).
  * @owned_bit: the software bit of AXAS_PTE_OWNED in a leaf.
  * @pte_flags: AXAS_* and AXAS_PTE_OWNED flags of a valid or zapped leaf.
+ * @wrong_leaf_clear: test only: leaf bits that AXAS_PTE_WRONG leaves
+ *	clear, which the hardware needs and software never reads; 0 when
+ *	the format has no such bit.
  * @hw_regs: register values for a table with this root and VMID.
  */
 struct axas_format {
@@ -99,6 +103,7 @@ struct axas_format {
 	u64 zap_bit;
 	u64 owned_bit;
 	u32 (*pte_flags)(u64 pte);
+	u64 wrong_leaf_clear;
 	void (*hw_regs)(const struct axas_pgtable *pgt, u16 vmid,
 			struct axas_hw_regs *regs);
 };

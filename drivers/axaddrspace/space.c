@@ -227,6 +227,8 @@ struct axas_space *axas_space_create(const struct axas_space_cfg *cfg)
 
 	if (!fmt || (cfg->flags & ~AXAS_CFG_FLAGS_MASK) ||
 	    ((cfg->flags & AXAS_CFG_EPT_AD) && fmt != &axas_fmt_ept) ||
+	    ((cfg->flags & AXAS_CFG_TEST_WRONG_LEAF) &&
+	     !fmt->wrong_leaf_clear) ||
 	    cfg->ia_bits < fmt->min_ia_bits || cfg->ia_bits > fmt->max_ia_bits ||
 	    fmt->geometry(cfg->ia_bits, &geo) || !axas_hal_valid(hal))
 		return ERR_PTR(-EINVAL);
@@ -707,10 +709,26 @@ static int axas_fault_locked(struct axas_space *as, u64 page, u32 access,
 		return -EAGAIN;
 	lockdep_assert_held_write(&as->lock);
 	return axas_pgt_map_frames(&as->pgt, page, AXAS_PAGE_SIZE,
-				   area->flags | AXAS_PTE_OWNED, mc);
+				   area->flags | AXAS_PTE_OWNED |
+				   (as->pgt.cfg_flags & AXAS_CFG_TEST_WRONG_LEAF ?
+				    AXAS_PTE_WRONG : 0), mc);
 }
 
-int axas_handle_fault(struct axas_space *as, u64 gpa, u32 access)
+/**
+ * axas_fault() - axas_handle_fault(), telling a spurious fault apart
+ * @as: the space.
+ * @gpa: faulting guest-physical address.
+ * @access: AXAS_READ, AXAS_WRITE or AXAS_EXEC (one or more).
+ * @spurious: set when the page was present and permitted @access (the TLB
+ *	entry that faulted has been invalidated); cleared otherwise.
+ *
+ * For exit handlers, which must notice hardware faulting again and again
+ * on an entry the table holds.
+ *
+ * Context: process context, may sleep.
+ * Return: as axas_handle_fault().
+ */
+int axas_fault(struct axas_space *as, u64 gpa, u32 access, bool *spurious)
 {
 	u64 page = ALIGN_DOWN(gpa, AXAS_PAGE_SIZE);
 	struct axas_mc mc = { };
@@ -718,6 +736,7 @@ int axas_handle_fault(struct axas_space *as, u64 gpa, u32 access)
 	int ret;
 
 	might_sleep();
+	*spurious = false;
 	if (!access || (access & ~AXAS_PROT_MASK))
 		return -EINVAL;
 	if (!axas_in_space(as, gpa))
@@ -741,11 +760,19 @@ int axas_handle_fault(struct axas_space *as, u64 gpa, u32 access)
 		/* A stale TLB entry may be what faulted: drop it. */
 		atomic64_inc(&as->spurious_faults);
 		axas_tlb_flush(as, page, page + AXAS_PAGE_SIZE);
+		*spurious = true;
 		return 0;
 	}
 	if (!ret)
 		atomic64_inc(&as->faults);
 	return ret;
+}
+
+int axas_handle_fault(struct axas_space *as, u64 gpa, u32 access)
+{
+	bool spurious;
+
+	return axas_fault(as, gpa, access, &spurious);
 }
 EXPORT_SYMBOL_NS_GPL(axas_handle_fault, AXADDRSPACE);
 

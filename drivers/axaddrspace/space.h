@@ -70,6 +70,7 @@ struct axas_space {
 	const struct axas_hal *hal;
 };
 
+int axas_fault(struct axas_space *as, u64 gpa, u32 access, bool *spurious);
 void axas_tlb_flush(struct axas_space *as, u64 start, u64 end);
 int axas_vmid_alloc(struct axas_space *as);
 void axas_vmid_free(struct axas_space *as);

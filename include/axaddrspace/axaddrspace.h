@@ -115,7 +115,13 @@ struct axas_space_cfg {
 
 /* EPT: enable accessed/dirty flags in the EPTP (needs CPU support). */
 #define AXAS_CFG_EPT_AD		BIT(0)
-#define AXAS_CFG_FLAGS_MASK	AXAS_CFG_EPT_AD
+/*
+ * Test only: leaves installed by axas_handle_fault() lack a bit the
+ * hardware requires (G-stage U, Stage-2 AF), so that guest tests can show
+ * the hardware rejecting a wrong entry. -EINVAL for EPT.
+ */
+#define AXAS_CFG_TEST_WRONG_LEAF	BIT(1)
+#define AXAS_CFG_FLAGS_MASK	(AXAS_CFG_EPT_AD | AXAS_CFG_TEST_WRONG_LEAF)
 
 /**
  * struct axas_translation - what a guest-physical address maps to

@@ -46,6 +46,8 @@
 #define AXAS_CAP_MAX_RW		9	/* largest AXAS_GUEST_READ/WRITE, bytes */
 #define AXAS_CAP_NATIVE_FORMAT	10	/* 1 + the format this CPU walks */
 #define AXAS_CAP_EPT_AD		11	/* AXAS_SPACE_EPT_AD */
+#define AXAS_CAP_VCPU		12	/* vCPUs per space; 0: no guests here */
+#define AXAS_CAP_TEST_HOOKS	13	/* loaded with test_hooks=1 */
 /*
  * AXAS_CAP_IA_BITS(format): mask of the guest-physical widths the format
  * takes; bit (w - 32) stands for w bits. 0 for an unknown format.
@@ -81,6 +83,13 @@ struct axas_create_space {
 };
 
 #define AXAS_SPACE_EPT_AD	(1U << 0)	/* EPT accessed/dirty flags */
+/*
+ * Test only, and only when the module was loaded with test_hooks=1: the
+ * leaves that guest faults install are wrong in the way the hardware must
+ * reject (G-stage: U clear; Stage-2: AF clear; EPT: write without read),
+ * so that guest tests can show they tell a wrong table from a right one.
+ */
+#define AXAS_SPACE_TEST_WRONG_LEAF	(1U << 1)
 
 /**
  * struct axas_user_region - AXAS_SET_USER_REGION argument
@@ -248,6 +257,138 @@ struct axas_dump_table {
 	__u32 bytes;
 };
 
+/**
+ * struct axas_regs - AXAS_GET_REGS / AXAS_SET_REGS argument
+ * @pc: the guest's program counter (RISC-V sepc of the guest).
+ * @gpr: general-purpose registers. RISC-V: x0 to x31, where x0 reads as 0
+ *	and must be 0 on SET.
+ * @arch: architecture state beyond the above; 0 on RISC-V (the guest
+ *	starts in VS-mode with vsatp Bare). Must be 0 where undefined.
+ */
+struct axas_regs {
+	__u64 pc;
+	__u64 gpr[32];
+	__u64 arch[8];
+};
+
+/* Why AXAS_RUN returned (struct axas_run.exit_reason). */
+#define AXAS_EXIT_NONE			0
+#define AXAS_EXIT_HYPERCALL		1
+#define AXAS_EXIT_MMIO			2
+#define AXAS_EXIT_PERMISSION		3
+#define AXAS_EXIT_INTERNAL_ERROR	4
+#define AXAS_EXIT_INTR			5	/* a signal: RUN said -EINTR */
+
+/**
+ * struct axas_exit_hypercall - the guest called the hypervisor
+ * @nr: call number (RISC-V: a7 of an ECALL from VS-mode).
+ * @args: arguments (RISC-V: a0 to a5).
+ * @ret: in, on the next AXAS_RUN: the guest's return value (RISC-V: a0).
+ *
+ * The next AXAS_RUN resumes the guest after the call.
+ */
+struct axas_exit_hypercall {
+	__u64 nr;
+	__u64 args[6];
+	__u64 ret;
+};
+
+/**
+ * struct axas_exit_mmio - a load or store at a guest address nothing maps
+ * @guest_addr: the guest-physical address accessed.
+ * @data: the value stored, in the low @len bytes; for a load, userspace
+ *	puts the value loaded here before the next AXAS_RUN, which writes it
+ *	(sign- or zero-extended as the instruction says) to the guest's
+ *	register and resumes after the instruction.
+ * @len: access width: 1, 2, 4 or 8 bytes.
+ * @is_write: 1 for a store, 0 for a load.
+ */
+struct axas_exit_mmio {
+	__u64 guest_addr;
+	__u64 data;
+	__u32 len;
+	__u32 is_write;
+};
+
+/**
+ * struct axas_exit_permission - an access the mapping does not permit
+ * @guest_addr: the guest-physical address accessed.
+ * @access: AXAS_MEM_READ, AXAS_MEM_WRITE or AXAS_MEM_EXEC.
+ * @reserved: 0.
+ *
+ * The next AXAS_RUN retries the access (after, say, AXAS_PROTECT).
+ */
+struct axas_exit_permission {
+	__u64 guest_addr;
+	__u32 access;
+	__u32 reserved;
+};
+
+/* struct axas_exit_internal.suberror */
+#define AXAS_INTERNAL_TRAP		1	/* cause, tval, pc, aux */
+#define AXAS_INTERNAL_DECODE		2	/* gpa, pc, insn */
+#define AXAS_INTERNAL_EXEC_MMIO		3	/* gpa, pc */
+#define AXAS_INTERNAL_ENTRY_REJECTED	4	/* gpa, access, pte */
+
+/**
+ * struct axas_exit_internal - the kernel cannot go on with this guest
+ * @suberror: AXAS_INTERNAL_*.
+ * @ndata: entries of @data used.
+ * @data: details, as listed with each suberror.
+ *
+ * AXAS_INTERNAL_TRAP: the guest took a trap the kernel does not handle.
+ * AXAS_INTERNAL_DECODE: an MMIO access by an instruction the kernel does
+ * not decode. AXAS_INTERNAL_EXEC_MMIO: an instruction fetch from an
+ * unmapped address. AXAS_INTERNAL_ENTRY_REJECTED: the hardware faults
+ * again and again on an entry that the table holds and that permits the
+ * access (a wrong entry, see AXAS_SPACE_TEST_WRONG_LEAF). The next
+ * AXAS_RUN retries the instruction.
+ */
+struct axas_exit_internal {
+	__u32 suberror;
+	__u32 ndata;
+	__u64 data[6];
+};
+
+/**
+ * union axas_exit - details of an exit; which member by the exit reason
+ * @hypercall: AXAS_EXIT_HYPERCALL.
+ * @mmio: AXAS_EXIT_MMIO.
+ * @permission: AXAS_EXIT_PERMISSION.
+ * @internal: AXAS_EXIT_INTERNAL_ERROR.
+ * @pad: the size of the union, for later exits.
+ */
+union axas_exit {
+	struct axas_exit_hypercall hypercall;
+	struct axas_exit_mmio mmio;
+	struct axas_exit_permission permission;
+	struct axas_exit_internal internal;
+	__u64 pad[16];
+};
+
+/**
+ * struct axas_run - AXAS_RUN argument: completion in, exit record out
+ * @exit_reason: out: AXAS_EXIT_*.
+ * @flags: in: 0.
+ * @exits: out: exits from the guest since the vCPU was created, those the
+ *	kernel handled itself included.
+ * @faults: out: nested page faults the kernel served for this vCPU
+ *	without an exit to userspace (lazy pages it allocated).
+ * @irq_exits: out: exits taken because a host interrupt arrived.
+ * @reserved: 0 in, 0 out.
+ * @exit: in and out: the details of the exit; see each member for what
+ *	the next AXAS_RUN reads back.
+ */
+struct axas_run {
+	__u32 exit_reason;
+	__u32 flags;
+	__u64 exits;
+	__u64 faults;
+	__u64 irq_exits;
+	__u64 reserved[4];
+	union axas_exit exit;
+};
+
 /* System ioctls, on /dev/axaddrspace. */
 #define AXAS_GET_API_VERSION	_IO(AXAS_IOCTL_MAGIC, 0x00)
 #define AXAS_CHECK_EXTENSION	_IO(AXAS_IOCTL_MAGIC, 0x01)
@@ -266,6 +407,13 @@ struct axas_dump_table {
 #define AXAS_GET_STATS		_IOR(AXAS_IOCTL_MAGIC, 0x19, struct axas_space_stats)
 #define AXAS_DUMP		_IOWR(AXAS_IOCTL_MAGIC, 0x1a, struct axas_dump)
 
-/* 0x20 to 0x3f: reserved for vCPUs. */
+#define AXAS_CREATE_VCPU	_IO(AXAS_IOCTL_MAGIC, 0x20)
+
+/* vCPU ioctls, on a descriptor from AXAS_CREATE_VCPU. */
+#define AXAS_GET_REGS		_IOR(AXAS_IOCTL_MAGIC, 0x28, struct axas_regs)
+#define AXAS_SET_REGS		_IOW(AXAS_IOCTL_MAGIC, 0x29, struct axas_regs)
+#define AXAS_RUN		_IOWR(AXAS_IOCTL_MAGIC, 0x2a, struct axas_run)
+
+/* 0x21 to 0x27 and 0x2b to 0x3f: reserved for vCPUs. */
 
 #endif /* _UAPI_LINUX_AXADDRSPACE_H */

@@ -3,9 +3,11 @@
  * /init of the axaddrspace end-to-end initramfs (scripts/e2e.sh).
  *
  * Mounts the pseudo filesystems, loads axaddrspace.ko, turns the sample
- * client module's kernel log lines into TAP, runs the selftest (or, with
- * axas.mode=demo on the kernel command line, "axasctl demo"), unloads
- * everything, checks kmemleak and the kernel log for splats, prints
+ * client module's kernel log lines into TAP, runs the selftests (or, with
+ * axas.mode=demo on the kernel command line, "axasctl demo" and
+ * "axas_vcpu_test -d"; with axas.mode=bench, "axas_vcpu_test -b" alone,
+ * whose BENCH lines reach the console with the rest), unloads everything,
+ * checks kmemleak and the kernel log for splats, prints
  * "E2E_NAME: N passed, N failed, N skipped" and resets the machine.
  *
  * The console carries only this program's lines and those of the programs
@@ -42,9 +44,10 @@
 #endif
 
 #define AXAS_MODULE	"/lib/modules/axaddrspace.ko"
-#define AXAS_PARAMS	"max_spaces=16 max_space_mb=256"
+#define AXAS_PARAMS	"max_spaces=16 max_space_mb=256 test_hooks=1"
 #define SAMPLE_MODULE	"/lib/modules/axas_sample.ko"
 #define SELFTEST	"/bin/axas_test"
+#define VCPU_TEST	"/bin/axas_vcpu_test"
 #define AXASCTL		"/bin/axasctl"
 #define KMEMLEAK	"/sys/kernel/debug/kmemleak"
 #define SAMPLE_PREFIX	"axas_sample: "
@@ -799,7 +802,7 @@ static void finish(void)
 
 int main(void)
 {
-	bool demo, loaded;
+	bool demo, bench, loaded;
 	char *text;
 	long timeout;
 	double unloaded_at;
@@ -820,6 +823,7 @@ int main(void)
 	out("# kernel command line: %s", cmdline);
 	check_cpus();
 	demo = has_cmdline_word("axas.mode=demo");
+	bench = has_cmdline_word("axas.mode=bench");
 	timeout = cmdline_long("axas.timeout", 420);
 
 	/*
@@ -848,6 +852,7 @@ int main(void)
 
 	if (demo) {
 		static char *const argv[] = { AXASCTL, "demo", NULL };
+		static char *const vargv[] = { VCPU_TEST, "-d", NULL };
 
 		if (!loaded)
 			tap_skip("axasctl demo", "axaddrspace.ko did not load");
@@ -856,11 +861,30 @@ int main(void)
 				 skip_reason("skip-tools", AXASCTL " is not in the initramfs"));
 		else
 			run_tool("axasctl demo", argv, timeout, false);
+		if (!loaded)
+			tap_skip("axas_vcpu_test -d", "axaddrspace.ko did not load");
+		else if (access(VCPU_TEST, X_OK))
+			tap_skip("axas_vcpu_test -d",
+				 skip_reason("skip-tools", VCPU_TEST " is not in the initramfs"));
+		else
+			run_tool("axas_vcpu_test -d", vargv, timeout, false);
+	} else if (bench) {
+		static char *const argv[] = { VCPU_TEST, "-b", NULL };
+
+		if (!loaded)
+			tap_skip("axas_vcpu_test -b", "axaddrspace.ko did not load");
+		else if (access(VCPU_TEST, X_OK))
+			tap_skip("axas_vcpu_test -b",
+				 skip_reason("skip-tools", VCPU_TEST " is not in the initramfs"));
+		else
+			run_tool("axas_vcpu_test -b", argv, timeout, true);
 	} else if (!loaded) {
 		tap_skip("axas_sample: load, results, unload", "axaddrspace.ko did not load");
 		tap_skip("axas_test", "axaddrspace.ko did not load");
+		tap_skip("axas_vcpu_test", "axaddrspace.ko did not load");
 	} else {
 		static char *const argv[] = { SELFTEST, NULL };
+		static char *const vargv[] = { VCPU_TEST, NULL };
 
 		run_sample();
 		if (access(SELFTEST, X_OK))
@@ -868,6 +892,11 @@ int main(void)
 				 skip_reason("skip-tools", SELFTEST " is not in the initramfs"));
 		else
 			run_tool("axas_test", argv, timeout, true);
+		if (access(VCPU_TEST, X_OK))
+			tap_skip("axas_vcpu_test",
+				 skip_reason("skip-tools", VCPU_TEST " is not in the initramfs"));
+		else
+			run_tool("axas_vcpu_test", vargv, timeout, true);
 	}
 
 	if (loaded) {

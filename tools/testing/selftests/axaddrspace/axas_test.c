@@ -679,14 +679,17 @@ each_bit(const struct fieldcase *fc, const char *fmt, ...)
 #define NATIVE_ARCH	"x86_64"
 #define NATIVE_FORMAT	AXAS_FORMAT_EPT
 #define NATIVE_4L_BITS	"48"
+#define NATIVE_VCPUS	0	/* no exit handler yet */
 #elif defined(__aarch64__)
 #define NATIVE_ARCH	"arm64"
 #define NATIVE_FORMAT	AXAS_FORMAT_ARM_S2
 #define NATIVE_4L_BITS	"48"
+#define NATIVE_VCPUS	0	/* no exit handler yet */
 #elif defined(__riscv)
 #define NATIVE_ARCH	"riscv64"
 #define NATIVE_FORMAT	AXAS_FORMAT_RISCV_GSTAGE
 #define NATIVE_4L_BITS	"50"
+#define NATIVE_VCPUS	16	/* the H extension is emulated */
 #else
 #error "x86_64, arm64 or riscv64 only"
 #endif
@@ -717,7 +720,8 @@ static void sec_sys(void)
 		{ AXAS_CAP_IA_BITS(3), "IA_BITS(3)", 0 },
 		{ AXAS_CAP_IA_BITS(0xff), "IA_BITS(255)", 0 },
 		{ 0, "0 (unknown)", 0 },
-		{ 12, "12 (unknown)", 0 },
+		{ AXAS_CAP_VCPU, "VCPU", NATIVE_VCPUS },
+		{ 14, "14 (unknown)", 0 },
 		{ 0xff, "0xff (unknown)", 0 },
 		{ 0x200, "0x200 (unknown)", 0 },
 		{ 0x10001, "0x10001 (unknown)", 0 },
@@ -802,9 +806,12 @@ static void sec_notty(void)
 	} space_bad[] = {
 		{ "_IO(0xBA, 0x0f)", _IO(AXAS_IOCTL_MAGIC, 0x0f) },
 		{ "_IO(0xBA, 0x1b)", _IO(AXAS_IOCTL_MAGIC, 0x1b) },
-		{ "_IO(0xBA, 0x20) (vCPU range)", _IO(AXAS_IOCTL_MAGIC, 0x20) },
+		{ "_IO(0xBA, 0x21) (vCPU range)", _IO(AXAS_IOCTL_MAGIC, 0x21) },
 		{ "_IO(0xBA, 0x3f)", _IO(AXAS_IOCTL_MAGIC, 0x3f) },
 		{ "_IO(0xBA, 0xff)", _IO(AXAS_IOCTL_MAGIC, 0xff) },
+		{ "GET_REGS (a vCPU ioctl)", AXAS_GET_REGS },
+		{ "SET_REGS (a vCPU ioctl)", AXAS_SET_REGS },
+		{ "RUN (a vCPU ioctl)", AXAS_RUN },
 		{ "KVM's magic _IO(0xAE, 0x00)", _IO(0xAE, 0x00) },
 		{ "TCGETS", TCGETS },
 	};

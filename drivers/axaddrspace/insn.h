@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Decoding of the guest load or store that trapped on an MMIO address,
+ * for the VM-exit handler: which register, how many bytes, which way.
+ * The address itself comes from the trap registers, not from here.
+ */
+#ifndef _AXADDRSPACE_INSN_H
+#define _AXADDRSPACE_INSN_H
+
+#include <linux/types.h>
+
+/**
+ * struct axas_mmio_insn - what a trapped load or store does
+ * @len: bytes accessed: 1, 2, 4 or 8.
+ * @insn_len: length of the instruction: 2 (compressed) or 4.
+ * @reg: rd of a load, rs2 of a store (0 to 31).
+ * @write: a store.
+ * @sign_extend: a load whose value is sign-extended to 64 bits (LB, LH,
+ *	LW and their compressed forms); false for stores, zero-extending
+ *	loads and 8-byte loads.
+ */
+struct axas_mmio_insn {
+	u8 len;
+	u8 insn_len;
+	u8 reg;
+	bool write;
+	bool sign_extend;
+};
+
+int axas_riscv_decode_mmio(u32 insn, struct axas_mmio_insn *out);
+u64 axas_mmio_extend(const struct axas_mmio_insn *mi, u64 data);
+
+#endif /* _AXADDRSPACE_INSN_H */

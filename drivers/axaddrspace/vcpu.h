@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vCPUs: what the arch-neutral run loop (vcpu.c) and the per-architecture
+ * entry and exit code (vcpu-<arch>.c) share.
+ *
+ * The run loop owns the uAPI: the vCPU fd, the exit record, completions,
+ * fault service and counters. An architecture supplies one guest entry
+ * that returns why the guest stopped (struct axas_trap), the decoding of
+ * the instruction behind an MMIO fault, and the register accessors.
+ */
+#ifndef _AXADDRSPACE_VCPU_H
+#define _AXADDRSPACE_VCPU_H
+
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+#include "insn.h"
+
+struct axas_dev_space;
+struct axas_regs;
+struct axas_space;
+struct file;
+
+/* vCPUs one space may have: ids 0 to AXAS_MAX_VCPUS - 1. */
+#define AXAS_MAX_VCPUS		16
+
+/**
+ * enum axas_trap_kind - why the guest stopped, as the arch saw it
+ * @AXAS_TRAP_IRQ: a host interrupt; it is taken when interrupts are
+ *	enabled again, and the guest re-entered.
+ * @AXAS_TRAP_HYPERCALL: the guest called the hypervisor.
+ * @AXAS_TRAP_GUEST_FAULT: a nested page fault at &axas_trap.gpa.
+ * @AXAS_TRAP_OTHER: anything else; &axas_trap.info says what.
+ */
+enum axas_trap_kind {
+	AXAS_TRAP_IRQ,
+	AXAS_TRAP_HYPERCALL,
+	AXAS_TRAP_GUEST_FAULT,
+	AXAS_TRAP_OTHER,
+};
+
+/**
+ * struct axas_trap - one exit from the guest
+ * @kind: &enum axas_trap_kind.
+ * @access: guest faults: AXAS_READ, AXAS_WRITE or AXAS_EXEC.
+ * @gpa: guest faults: the guest-physical address.
+ * @info: AXAS_TRAP_OTHER: cause, trap value, guest pc and an arch word,
+ *	for the internal-error exit.
+ */
+struct axas_trap {
+	u32 kind;
+	u32 access;
+	u64 gpa;
+	u64 info[4];
+};
+
+/**
+ * struct axas_vcpu - the private data of a vCPU fd
+ * @ds: the space fd's data; @space_file keeps it alive.
+ * @as: the address space, @ds->as.
+ * @space_file: the space fd's file, referenced.
+ * @lock: serialises the vCPU's ioctls (one RUN at a time).
+ * @id: the vCPU's id in its space.
+ * @pending: AXAS_EXIT_HYPERCALL or AXAS_EXIT_MMIO (a load) when the next
+ *	RUN must complete the last exit first; AXAS_EXIT_NONE otherwise.
+ * @mmio: the decoded load or store of the last MMIO exit.
+ * @spurious_page: page of the last spurious fault.
+ * @spurious_repeat: spurious faults in a row on @spurious_page.
+ * @exits: exits from the guest.
+ * @faults: faults served without a userspace exit.
+ * @irq_exits: exits for host interrupts.
+ * @arch: the architecture's state (guest registers and more).
+ */
+struct axas_vcpu {
+	struct axas_dev_space *ds;
+	struct axas_space *as;
+	struct file *space_file;
+	struct mutex lock;	/* see above */
+	unsigned int id;
+	u32 pending;
+	struct axas_mmio_insn mmio;
+	u64 spurious_page;
+	unsigned int spurious_repeat;
+	u64 exits;
+	u64 faults;
+	u64 irq_exits;
+	void *arch;
+};
+
+long axas_vcpu_create(struct file *space_file, unsigned long id);
+bool axas_vcpu_supported(void);
+
+/*
+ * Per architecture (vcpu-<arch>.c). All but axas_arch_vcpu_enter() run in
+ * process context with &axas_vcpu.lock held (or before the fd exists).
+ */
+
+/* Whether this CPU can run guests at all (also AXAS_CAP_VCPU). */
+bool axas_arch_vcpu_supported(void);
+/* 0 when the space's format, width and VMID can be walked here. */
+int axas_arch_vcpu_check_space(struct axas_space *as);
+int axas_arch_vcpu_init(struct axas_vcpu *vcpu);
+void axas_arch_vcpu_destroy(struct axas_vcpu *vcpu);
+void axas_arch_get_regs(struct axas_vcpu *vcpu, struct axas_regs *regs);
+int axas_arch_set_regs(struct axas_vcpu *vcpu, const struct axas_regs *regs);
+/*
+ * Enter the guest until it traps. Called with interrupts disabled and
+ * returns with them disabled; a pending host interrupt makes it return
+ * AXAS_TRAP_IRQ at once.
+ */
+void axas_arch_vcpu_enter(struct axas_vcpu *vcpu, struct axas_trap *trap);
+/* The call number and arguments of an AXAS_TRAP_HYPERCALL. */
+void axas_arch_hypercall_args(struct axas_vcpu *vcpu, u64 *nr, u64 args[6]);
+/* Return @ret to the guest and resume after its call. */
+void axas_arch_hypercall_done(struct axas_vcpu *vcpu, u64 ret);
+/*
+ * Decode the instruction behind a fault at @trap->gpa: width, direction,
+ * register. For a store, *@data is the value. On failure, @info gets the
+ * pc and the instruction word for the internal-error exit.
+ */
+int axas_arch_decode_mmio(struct axas_vcpu *vcpu,
+			  const struct axas_trap *trap,
+			  struct axas_mmio_insn *mi, u64 *data, u64 info[2]);
+/* Finish an MMIO access: a load's @data into its register, skip it. */
+void axas_arch_mmio_done(struct axas_vcpu *vcpu,
+			 const struct axas_mmio_insn *mi, u64 data);
+
+#endif /* _AXADDRSPACE_VCPU_H */
