@@ -26,6 +26,16 @@
  *   7 ILLEGAL              the all-zero word, an illegal instruction
  *   8 SUM(a1 = base, a2 = npages)
  *                          DONE(sum of the first u64 of each page)
+ *   9 STALE_LOAD(a1 = P, a2 = Q)
+ *                          ld t0, 0(a1); REPORT(t0); then, resumed,
+ *                          { ld t0, 0(a1); ld t1, 0(a2) } until t1 is
+ *                          non-zero; ld a0, 0(a1); DONE(a0). While it
+ *                          spins, P's translation stays in the TLB; the
+ *                          last load shows whether it was invalidated.
+ *  10 STALE_STORE(a1 = P, a2 = Q, a3 = value)
+ *                          sd a3, 0(a1); ld t0, 0(a1); REPORT(t0); then,
+ *                          resumed, { sd a3, 0(a1); ld t1, 0(a2) } until
+ *                          t1 is non-zero; sd a3, 0(a1); DONE(0).
  *
  * The word at 0x80000004 calls DONE(-2): a guest that reports -2 was
  * started 4 bytes past the pc the host set.
@@ -94,6 +104,10 @@ dispatch:
 	beq	a0, t0, cmd_illegal
 	li	t0, 8
 	beq	a0, t0, cmd_sum
+	li	t0, 9
+	beq	a0, t0, cmd_stale_load
+	li	t0, 10
+	beq	a0, t0, cmd_stale_store
 	li	a0, -1
 	/* fall through */
 
@@ -225,6 +239,27 @@ cmd_sum:
 	addi	t1, t1, 1
 	j	1b
 2:	mv	a0, t3
+	j	done
+
+/* No trap between the REPORT and the last access: nothing flushes. */
+cmd_stale_load:
+	ld	t0, 0(a1)
+	report	t0
+1:	ld	t0, 0(a1)
+	ld	t1, 0(a2)
+	beqz	t1, 1b
+	ld	a0, 0(a1)
+	j	done
+
+cmd_stale_store:
+	sd	a3, 0(a1)
+	ld	t0, 0(a1)
+	report	t0
+1:	sd	a3, 0(a1)
+	ld	t1, 0(a2)
+	beqz	t1, 1b
+	sd	a3, 0(a1)
+	li	a0, 0
 	j	done
 
 	.section .note.GNU-stack, "", %progbits

@@ -10,7 +10,8 @@
  * argument registers; it answers through hypercalls. The cases check the
  * errors of every vCPU call, the exits (hypercall, MMIO of every width and
  * form, permission, internal errors, a signal), the lazy faults the kernel
- * serves without an exit, TLB invalidation after UNMAP and PROTECT, a
+ * serves without an exit, TLB invalidation after UNMAP and PROTECT (of a
+ * stopped guest, and of one that keeps running on another hart), a
  * wrong table entry (AXAS_SPACE_TEST_WRONG_LEAF), two vCPUs at once and
  * max_space_mb.
  *
@@ -87,7 +88,7 @@ typedef __u32 u32;
 /* Commands and hypercalls of the guest (tools/guests/riscv/guest.S). */
 enum guest_cmd {
 	CMD_NOP, CMD_TOUCH, CMD_MMIO, CMD_STORE, CMD_LOAD, CMD_SPIN, CMD_JUMP,
-	CMD_ILLEGAL, CMD_SUM,
+	CMD_ILLEGAL, CMD_SUM, CMD_STALE_LOAD, CMD_STALE_STORE,
 };
 
 #define HC_DONE		0
@@ -1602,6 +1603,264 @@ static void sec_fence(void)
 	skipping = NULL;
 }
 
+/* ---- stale TLB entries of a running guest -------------------------------- */
+
+/*
+ * Why this section: the fence section passes even without any HFENCE
+ * under QEMU, which flushes the whole TLB of a hart on every change of
+ * the virtualization mode (target/riscv/cpu_helper.c: "Flush the TLB on
+ * all virt mode changes"), that is on every trap out of the guest and
+ * every return into it. A stale G-stage translation shows only to a guest
+ * that keeps running on one hart while another hart changes the table,
+ * with no trap in between; a host tick (HZ 250 in the e2e kernel) is a
+ * trap too, so the window lasts from the change to the next tick on the
+ * guest's hart.
+ *
+ * So here the guest spins on P and on a flag Q (STALE_LOAD, STALE_STORE),
+ * which keeps P's translation hot in the TLB, while this thread blocks in
+ * AXAS_RUN and a second one, a few ms later, unmaps P or protects it
+ * READ and at once sets Q. The guest's next access to P, right after it
+ * sees Q, must fault: an MMIO exit, a PERMISSION exit. Without the
+ * invalidation it reads P, or writes it, through the stale entry, which
+ * a DONE without that exit shows. Several trials, since a tick in the
+ * window hides a missing invalidation.
+ */
+#define STALE_TRIALS	24
+#define STALE_RANGE	16		/* populated pages at DATA_BASE */
+#define STALE_Q		DATA_BASE	/* the flag; always mapped */
+#define STALE_P		(DATA_BASE + 8 * PAGE)
+#define STALE_WORD	0x57a1e00000000000ULL	/* + the trial */
+#define STALE_SENTINEL	0x5e47195e47195e47ULL	/* the host's, after PROTECT */
+#define STALE_MMIO	0x3333cccc5555aaaaULL	/* the MMIO loads complete with it */
+#define STALE_TIMEOUT	5		/* seconds per RUN */
+
+enum { STALE_FAULTED, STALE_THROUGH, STALE_ERROR };
+
+struct stale_arg {
+	int space;
+	bool protect;		/* PROTECT P READ, else UNMAP P */
+	unsigned int delay_us;	/* after the guest's REPORT */
+	long ret;		/* of the UNMAP or PROTECT */
+	long ret_sentinel;	/* of the GUEST_WRITE of the sentinel to P */
+	long ret_q;		/* of the GUEST_WRITE of Q */
+};
+
+static void *stale_fn(void *p)
+{
+	struct stale_arg *a = p;
+
+	usleep(a->delay_us);
+	if (a->protect) {
+		a->ret = protect(a->space, STALE_P, PAGE, R);
+		/* What P holds unless a guest store gets through. */
+		a->ret_sentinel = put_u64(a->space, STALE_P, STALE_SENTINEL);
+	} else {
+		a->ret = unmap(a->space, STALE_P, PAGE);
+	}
+	a->ret_q = put_u64(a->space, STALE_Q, 1);
+	return NULL;
+}
+
+/* 5 to 30 ms, spread over the trials. */
+static unsigned int stale_delay_us(unsigned int i)
+{
+	return 5000 + (i * 7919 % 26) * 1000;
+}
+
+static bool stale_is_mmio(struct vcpu *c, long ret)
+{
+	const struct axas_exit_mmio *m = &c->run.exit.mmio;
+
+	return !ret && c->run.exit_reason == AXAS_EXIT_MMIO &&
+	       m->guest_addr == STALE_P && m->len == 8 && !m->is_write;
+}
+
+static bool stale_is_done(struct vcpu *c, long ret)
+{
+	return !ret && c->run.exit_reason == AXAS_EXIT_HYPERCALL &&
+	       c->run.exit.hypercall.nr == HC_DONE;
+}
+
+/*
+ * The unmap case, once the RUN after the REPORT returned @ret: the guest
+ * must fault at P, in its loop or at its last load, and load what the
+ * MMIO completions give it. P is mapped again for the next trial.
+ */
+static int stale_unmap_judge(struct vm *vm, unsigned int i, long ret, u64 word)
+{
+	struct vcpu *c = &vm->cpu;
+	unsigned int mmio = 0;
+	int res = STALE_ERROR;
+	u64 got;
+
+	while (mmio < 8 && stale_is_mmio(c, ret)) {
+		mmio++;
+		c->run.exit.mmio.data = STALE_MMIO;
+		ret = vrun(c);
+	}
+	if (mmio && stale_is_done(c, ret) &&
+	    c->run.exit.hypercall.args[0] == STALE_MMIO) {
+		res = STALE_FAULTED;
+	} else if (!mmio && stale_is_done(c, ret)) {
+		got = c->run.exit.hypercall.args[0];
+		note("trial %u: DONE(%#llx), no MMIO exit: P loaded through a stale TLB entry",
+		     i, (unsigned long long)got);
+		note("trial %u: the value is %s", i,
+		     got == word ? "P's old word" : "not P's old word: the freed frame, reused");
+		res = STALE_THROUGH;
+	} else {
+		note("trial %u: after %u MMIO exits at P: %s", i, mmio,
+		     ret ? retname(ret) : exit_str(&c->run));
+	}
+	ret = map_alloc(vm->space, STALE_P, PAGE, R | W | POPULATE);
+	if (ret) {
+		note("trial %u: map_alloc P again: %s", i, retname(ret));
+		res = STALE_ERROR;
+	}
+	return res;
+}
+
+/*
+ * The protect case, once the RUN after the REPORT returned @ret: the
+ * guest's store must fault at P with nothing stored after the PROTECT (P
+ * holds the host's sentinel); RUN after PROTECT RW finishes it.
+ */
+static int stale_protect_judge(struct vm *vm, unsigned int i, long ret, u64 word)
+{
+	const struct axas_exit_permission *pe = &vm->cpu.run.exit.permission;
+	struct vcpu *c = &vm->cpu;
+	int res = STALE_ERROR;
+	u64 v = 0;
+	long r;
+
+	if (!ret && c->run.exit_reason == AXAS_EXIT_PERMISSION &&
+	    pe->guest_addr == STALE_P && pe->access == W) {
+		r = guest_u64(vm->space, STALE_P, &v);
+		if (r || v != STALE_SENTINEL) {
+			note("trial %u: PERMISSION exit, but P holds %#llx (%s), not the sentinel",
+			     i, (unsigned long long)v, retname(r));
+			note("trial %u: a store after PROTECT READ went through a stale TLB entry",
+			     i);
+			res = STALE_THROUGH;
+		}
+		r = protect(vm->space, STALE_P, PAGE, R | W);
+		if (r)
+			note("trial %u: protect P RW again: %s", i, retname(r));
+		ret = vrun(c);
+		if (!is_done(c, ret, 0))
+			note("trial %u: RUN after PROTECT RW did not finish", i);
+		else if (res == STALE_ERROR)
+			res = STALE_FAULTED;
+		return res;
+	}
+	if (stale_is_done(c, ret)) {
+		r = guest_u64(vm->space, STALE_P, &v);
+		note("trial %u: DONE(%#llx), no PERMISSION exit: stored through a stale TLB entry",
+		     i, (unsigned long long)c->run.exit.hypercall.args[0]);
+		note("trial %u: P holds %#llx after PROTECT READ (%s)", i,
+		     (unsigned long long)v,
+		     r ? retname(r) : v == word ? "the guest's value" :
+		     v == STALE_SENTINEL ? "the sentinel" : "neither");
+		res = STALE_THROUGH;
+	} else {
+		note("trial %u: %s, expected PERMISSION WRITE at %#llx", i,
+		     ret ? retname(ret) : exit_str(&c->run),
+		     (unsigned long long)STALE_P);
+	}
+	r = protect(vm->space, STALE_P, PAGE, R | W);
+	if (r)
+		note("trial %u: protect P RW again: %s", i, retname(r));
+	return res;
+}
+
+/* One trial: STALE_FAULTED, STALE_THROUGH (a stale entry) or STALE_ERROR. */
+static int stale_trial(struct vm *vm, bool prot, unsigned int i)
+{
+	struct vcpu *c = &vm->cpu;
+	u64 word = STALE_WORD + i;
+	struct stale_arg a;
+	pthread_t thr;
+	long ret;
+
+	c->user_exits = 0;
+	/* P holds the trial's word (STORE: its complement), Q is clear. */
+	ret = put_u64(vm->space, STALE_P, prot ? ~word : word);
+	if (!ret)
+		ret = put_u64(vm->space, STALE_Q, 0);
+	if (ret) {
+		note("trial %u: guest_write of P or Q: %s", i, retname(ret));
+		return STALE_ERROR;
+	}
+	ret = guest_cmd(c, prot ? CMD_STALE_STORE : CMD_STALE_LOAD, STALE_P,
+			STALE_Q, word);
+	if (!is_hypercall(c, ret, HC_REPORT, word)) {
+		note("trial %u: no REPORT(P's word) from the guest", i);
+		return STALE_ERROR;
+	}
+	memset(&a, 0, sizeof(a));
+	a.space = vm->space;
+	a.protect = prot;
+	a.delay_us = stale_delay_us(i);
+	if (pthread_create(&thr, NULL, stale_fn, &a)) {
+		note("trial %u: pthread_create failed", i);
+		return STALE_ERROR;
+	}
+	/* The guest spins in here until the other thread sets Q. */
+	ret = vrun(c);
+	pthread_join(thr, NULL);
+	if (a.ret || a.ret_sentinel || a.ret_q) {
+		note("trial %u: %s P: %s; guest_write of the sentinel: %s, of Q: %s",
+		     i, prot ? "protect" : "unmap", retname(a.ret),
+		     retname(a.ret_sentinel), retname(a.ret_q));
+		if (a.ret)
+			return STALE_ERROR;
+	}
+	if (prot)
+		return stale_protect_judge(vm, i, ret, word);
+	return stale_unmap_judge(vm, i, ret, word);
+}
+
+static void stale_case(bool prot)
+{
+	const char *what = prot ? "protect" : "unmap";
+	unsigned int i, n[3] = { 0, 0, 0 };
+	struct vm vm;
+	double t0 = now();
+	long ret;
+
+	if (vm_new(&vm)) {
+		vm.cpu.timeout = STALE_TIMEOUT;
+		ret = map_alloc(vm.space, DATA_BASE, STALE_RANGE * PAGE,
+				R | W | POPULATE);
+		if (ret) {
+			note("map_alloc: %s", retname(ret));
+		} else {
+			for (i = 0; i < STALE_TRIALS; i++)
+				n[stale_trial(&vm, prot, i)]++;
+		}
+		comment("stale: %s: %u trials in %.1f s: %u faulted, %u stale, %u wrong otherwise",
+			what, STALE_TRIALS, now() - t0, n[STALE_FAULTED],
+			n[STALE_THROUGH], n[STALE_ERROR]);
+	}
+	if (prot)
+		check(n[STALE_FAULTED] == STALE_TRIALS,
+		      "stale: protect: a guest storing to P while PROTECT READ: %u of %d trials faulted (PERMISSION, WRITE), none stored after it",
+		      n[STALE_FAULTED], STALE_TRIALS);
+	else
+		check(n[STALE_FAULTED] == STALE_TRIALS,
+		      "stale: unmap: a guest loading P while UNMAP: %u of %d trials faulted (MMIO read of 8 bytes at P)",
+		      n[STALE_FAULTED], STALE_TRIALS);
+	vm_free(&vm);
+}
+
+static void sec_stale(void)
+{
+	skipping = no_guest;
+	stale_case(false);
+	stale_case(true);
+	skipping = NULL;
+}
+
 /* ---- a wrong entry ------------------------------------------------------- */
 
 static void sec_wrongleaf(void)
@@ -2092,6 +2351,7 @@ static const struct section sections[] = {
 	{ "mmio", sec_mmio, "MMIO exits of every width and form" },
 	{ "permission", sec_permission, "PERMISSION exits, retried after PROTECT" },
 	{ "fence", sec_fence, "TLB invalidation after UNMAP and PROTECT" },
+	{ "stale", sec_stale, "no stale TLB entry while the guest runs on another hart" },
 	{ "wrongleaf", sec_wrongleaf, "a wrong leaf (TEST_WRONG_LEAF) the CPU rejects" },
 	{ "internal", sec_internal, "illegal instruction, fetch from an unmapped address" },
 	{ "signal", sec_signal, "a signal interrupts RUN" },
