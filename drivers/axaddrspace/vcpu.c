@@ -205,6 +205,7 @@ static long axas_vcpu_run(struct axas_vcpu *vcpu, void __user *argp)
 
 	axas_vcpu_complete(vcpu, &run);
 	run.exit_reason = AXAS_EXIT_NONE;
+	memset(&run.exit, 0, sizeof(run.exit));
 	/* Userspace may have changed the table: count repeats afresh. */
 	vcpu->spurious_repeat = 0;
 	for (;;) {
