@@ -170,14 +170,16 @@ check: setup
 		kunit-x86_64 kunit-arm64 kunit-riscv \
 		e2e-x86_64 e2e-arm64 e2e-riscv
 
-# The core natively, then a guest's faults in the emulated riscv64 host.
+# The core natively, then a guest's faults in the emulated riscv64 and
+# arm64 hosts.
 bench: setup
 	@if [ -f $(AXAS_USER)/Makefile ]; then \
 		$(MAKE) -C $(AXAS_USER) bench; \
 	else \
 		echo "bench: no $(AXAS_USER)/Makefile yet"; \
 	fi
-	@scripts/bench-guest.sh
+	@ARCH=riscv scripts/bench-guest.sh
+	@ARCH=arm64 scripts/bench-guest.sh
 
 run: setup
 	@if [ -x scripts/run-demo.sh ]; then \

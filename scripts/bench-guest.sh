@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# "make bench", guest part: boot the riscv64 end-to-end kernel with
-# axas.mode=bench, where /init runs "axas_vcpu_test -b": a guest touches a
-# lazy 64 MiB region, every page faulting into the kernel, which serves
-# the fault and re-enters the guest. It prints the fault rate and the
-# average round trip (exit, service, re-entry) as BENCH lines. QEMU's TCG
-# plays the hardware, so the numbers are emulated, not a machine's: they
-# compare versions of this code on this machine, nothing more.
+# "make bench", guest part: boot the end-to-end kernel of ARCH (riscv, the
+# default, or arm64) with axas.mode=bench, where /init runs
+# "axas_vcpu_test -b": a guest touches a lazy 64 MiB region, every page
+# faulting into the kernel, which serves the fault and re-enters the
+# guest. It prints the fault rate and the average round trip (exit,
+# service, re-entry) as BENCH lines. QEMU's TCG plays the hardware, so the
+# numbers are emulated, not a machine's: they compare versions of this
+# code on this machine, nothing more.
 
 set -euo pipefail
 

@@ -73,6 +73,7 @@ static int axas_mmio_fill(struct axas_mmio_insn *out, unsigned int len,
 	out->reg = reg;
 	out->write = write;
 	out->sign_extend = sign_extend;
+	out->dest32 = false;
 	return 0;
 }
 

@@ -18,6 +18,8 @@
  * @sign_extend: a load whose value is sign-extended to 64 bits (LB, LH,
  *	LW and their compressed forms); false for stores, zero-extending
  *	loads and 8-byte loads.
+ * @dest32: a load into a 32-bit register (AArch64 Wt, ESR_EL2.SF clear):
+ *	the extended value is truncated to 32 bits, the upper half zeroed.
  */
 struct axas_mmio_insn {
 	u8 len;
@@ -25,6 +27,7 @@ struct axas_mmio_insn {
 	u8 reg;
 	bool write;
 	bool sign_extend;
+	bool dest32;
 };
 
 int axas_riscv_decode_mmio(u32 insn, struct axas_mmio_insn *out);

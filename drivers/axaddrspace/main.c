@@ -10,6 +10,7 @@
 #include <linux/moduleparam.h>
 
 #include "dev.h"
+#include "vcpu.h"
 
 unsigned int axas_max_spaces = 64;
 module_param_named(max_spaces, axas_max_spaces, uint, 0444);
@@ -36,6 +37,7 @@ static struct miscdevice axas_miscdev = {
 
 static int __init axas_init(void)
 {
+	const char *why = axas_arch_vcpu_unsupported();
 	int ret;
 
 	ret = misc_register(&axas_miscdev);
@@ -43,6 +45,9 @@ static int __init axas_init(void)
 		pr_err("cannot register /dev/axaddrspace: %d\n", ret);
 		return ret;
 	}
+	/* Spaces work without vCPUs: say why there are none, and go on. */
+	if (why)
+		pr_info("vCPUs unavailable: %s\n", why);
 	pr_debug("loaded\n");
 	return 0;
 }

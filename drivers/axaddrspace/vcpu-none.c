@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vCPUs on hosts where this module cannot run guests yet (x86 and arm64:
- * their exit handlers are still to come). AXAS_CAP_VCPU reads 0 and
+ * vCPUs on hosts where this module cannot run guests yet (x86: its exit
+ * handler is still to come). AXAS_CAP_VCPU reads 0 and
  * AXAS_CREATE_VCPU fails with -EOPNOTSUPP before any other hook is called.
  */
 #include <linux/errno.h>
@@ -11,6 +11,12 @@
 bool axas_arch_vcpu_supported(void)
 {
 	return false;
+}
+
+/* Nothing to tell: no host of this architecture runs guests yet. */
+const char *axas_arch_vcpu_unsupported(void)
+{
+	return NULL;
 }
 
 int axas_arch_vcpu_check_space(struct axas_space *as)

@@ -96,6 +96,12 @@ bool axas_arch_vcpu_supported(void)
 	return riscv_isa_extension_available(NULL, h);
 }
 
+const char *axas_arch_vcpu_unsupported(void)
+{
+	return axas_arch_vcpu_supported() ? NULL :
+	       "the CPU has no H extension";
+}
+
 /*
  * hgatp is WARL: a write with an unsupported mode changes nothing, and
  * VMID bits beyond VMIDLEN read as 0. Probe with the space's own value.

@@ -97,6 +97,11 @@ bool axas_vcpu_supported(void);
 
 /* Whether this CPU can run guests at all (also AXAS_CAP_VCPU). */
 bool axas_arch_vcpu_supported(void);
+/*
+ * Why this host runs no guests, for the message at module load; NULL when
+ * it runs them, or when there is nothing to tell.
+ */
+const char *axas_arch_vcpu_unsupported(void);
 /* 0 when the space's format, width and VMID can be walked here. */
 int axas_arch_vcpu_check_space(struct axas_space *as);
 int axas_arch_vcpu_init(struct axas_vcpu *vcpu);

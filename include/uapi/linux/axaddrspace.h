@@ -259,11 +259,15 @@ struct axas_dump_table {
 
 /**
  * struct axas_regs - AXAS_GET_REGS / AXAS_SET_REGS argument
- * @pc: the guest's program counter (RISC-V sepc of the guest).
+ * @pc: the guest's program counter (RISC-V sepc of the guest; arm64
+ *	ELR_EL2, 4-byte aligned on SET).
  * @gpr: general-purpose registers. RISC-V: x0 to x31, where x0 reads as 0
- *	and must be 0 on SET.
+ *	and must be 0 on SET. arm64: gpr[0] to gpr[30] are x0 to x30,
+ *	gpr[31] is SP_EL1.
  * @arch: architecture state beyond the above; 0 on RISC-V (the guest
- *	starts in VS-mode with vsatp Bare). Must be 0 where undefined.
+ *	starts in VS-mode with vsatp Bare) and on arm64 (the guest starts at
+ *	EL1h with DAIF masked and its MMU off; SET starts it so again).
+ *	Must be 0 where undefined.
  */
 struct axas_regs {
 	__u64 pc;
@@ -281,9 +285,11 @@ struct axas_regs {
 
 /**
  * struct axas_exit_hypercall - the guest called the hypervisor
- * @nr: call number (RISC-V: a7 of an ECALL from VS-mode).
- * @args: arguments (RISC-V: a0 to a5).
- * @ret: in, on the next AXAS_RUN: the guest's return value (RISC-V: a0).
+ * @nr: call number (RISC-V: a7 of an ECALL from VS-mode; arm64: x8 of an
+ *	HVC from EL1, any immediate).
+ * @args: arguments (RISC-V: a0 to a5; arm64: x0 to x5).
+ * @ret: in, on the next AXAS_RUN: the guest's return value (RISC-V: a0;
+ *	arm64: x0).
  *
  * The next AXAS_RUN resumes the guest after the call.
  */
@@ -324,7 +330,10 @@ struct axas_exit_permission {
 	__u32 reserved;
 };
 
-/* struct axas_exit_internal.suberror */
+/*
+ * struct axas_exit_internal.suberror. TRAP on RISC-V: scause, stval, pc,
+ * htval; on arm64: ESR_EL2, FAR_EL2, pc, HPFAR_EL2.
+ */
 #define AXAS_INTERNAL_TRAP		1	/* cause, tval, pc, aux */
 #define AXAS_INTERNAL_DECODE		2	/* gpa, pc, insn */
 #define AXAS_INTERNAL_EXEC_MMIO		3	/* gpa, pc */

@@ -684,7 +684,7 @@ each_bit(const struct fieldcase *fc, const char *fmt, ...)
 #define NATIVE_ARCH	"arm64"
 #define NATIVE_FORMAT	AXAS_FORMAT_ARM_S2
 #define NATIVE_4L_BITS	"48"
-#define NATIVE_VCPUS	0	/* no exit handler yet */
+#define NATIVE_VCPUS	16	/* EL2 with VHE, no KVM (the e2e kernel) */
 #elif defined(__riscv)
 #define NATIVE_ARCH	"riscv64"
 #define NATIVE_FORMAT	AXAS_FORMAT_RISCV_GSTAGE
