@@ -15,12 +15,15 @@
  * They are loaded at each entry and saved at each exit, so vCPUs of
  * several spaces share a CPU. HCR_EL2 for the guest is VM, RW and E2H,
  * physical IRQ, FIQ and SError to EL2 (IMO, FMO, AMO), SMC trapped (TSC),
- * FWB where the CPU has it, and no TGE. Floating point, SVE and SME trap
- * to EL2 while the guest runs (CPTR_EL2 through CPACR_EL1), and so do the
- * PMU and the debug registers (MDCR_EL2): the guest never sees the host's
- * state in them. The host's SP_EL0 (current), TPIDR_EL0 and TPIDRRO_EL0
- * (its user TLS) are swapped for the guest's too, and PSTATE.PAN, which
- * an exception from the guest leaves as the guest had it, is restored.
+ * the ID registers trapped (TID3: the VMM answers them, to show the guest
+ * the CPU it models), FWB where the CPU has it, and no TGE. Floating
+ * point, SVE and SME trap to EL2 while the guest runs (CPTR_EL2 through
+ * CPACR_EL1), and so do the PMU and the debug registers (MDCR_EL2): the
+ * guest never sees the host's state in them. Trapped MRS and MSR are
+ * SYSREG exits that userspace completes. The host's SP_EL0 (current),
+ * TPIDR_EL0 and TPIDRRO_EL0 (its user TLS) are swapped for the guest's
+ * too, and PSTATE.PAN, which an exception from the guest leaves as the
+ * guest had it, is restored.
  *
  * A guest starts at EL1h with DAIF masked and the MMU off, so its data
  * accesses are Device-nGnRnE and its addresses guest-physical. Invalidation
@@ -208,7 +211,7 @@ int axas_arch_vcpu_init(struct axas_vcpu *vcpu)
 	}
 
 	a->ctx.guest_hcr = HCR_VM | HCR_RW | HCR_E2H | HCR_IMO | HCR_FMO |
-			   HCR_AMO | HCR_TSC;
+			   HCR_AMO | HCR_TSC | HCR_TID3;
 	if (cpus_have_final_cap(ARM64_HAS_STAGE2_FWB))
 		a->ctx.guest_hcr |= HCR_FWB;
 	a->ctx.pstate = A64_PSTATE_RESET;
@@ -388,6 +391,13 @@ void axas_arch_vcpu_enter(struct axas_vcpu *vcpu, struct axas_trap *trap)
 	case ESR_ELx_EC_HVC64:
 		trap->kind = AXAS_TRAP_HYPERCALL;
 		return;
+	case ESR_ELx_EC_SYS64:	/* MRS or MSR trapped by HCR_EL2 or MDCR_EL2 */
+		trap->kind = AXAS_TRAP_SYSREG;
+		trap->info[0] = esr;
+		trap->info[1] = ctx->far;
+		trap->info[2] = ctx->pc;
+		trap->info[3] = ctx->hpfar;
+		return;
 	case ESR_ELx_EC_IABT_LOW:
 		if (!axas_a64_s2_fault(esr))
 			goto other;
@@ -478,4 +488,35 @@ void axas_arch_mmio_done(struct axas_vcpu *vcpu,
 	if (!mi->write && mi->reg != A64_REG_ZR)
 		ctx->gpr[mi->reg] = mi->dest32 ? (u32)data : data;
 	ctx->pc += mi->insn_len;
+}
+
+/*
+ * ESR_EL2's ISS for EC 0x18 names the register (Op0, Op1, CRn, CRm, Op2),
+ * the general-purpose register Rt and the direction. The access finishes
+ * like an 8-byte load or store of Rt: the next run writes a read's value
+ * to Rt (xzr: nowhere) and steps over the instruction.
+ */
+int axas_arch_decode_sysreg(struct axas_vcpu *vcpu,
+			    const struct axas_trap *trap,
+			    struct axas_mmio_insn *mi, u32 *encoding, u64 *data)
+{
+	struct axas_a64_ctx *ctx = &axas_a64(vcpu)->ctx;
+	u64 esr = trap->info[0];
+	u32 op0, op1, crn, crm, op2;
+
+	op0 = (esr & ESR_ELx_SYS64_ISS_OP0_MASK) >> ESR_ELx_SYS64_ISS_OP0_SHIFT;
+	op1 = (esr & ESR_ELx_SYS64_ISS_OP1_MASK) >> ESR_ELx_SYS64_ISS_OP1_SHIFT;
+	crn = (esr & ESR_ELx_SYS64_ISS_CRN_MASK) >> ESR_ELx_SYS64_ISS_CRN_SHIFT;
+	crm = (esr & ESR_ELx_SYS64_ISS_CRM_MASK) >> ESR_ELx_SYS64_ISS_CRM_SHIFT;
+	op2 = (esr & ESR_ELx_SYS64_ISS_OP2_MASK) >> ESR_ELx_SYS64_ISS_OP2_SHIFT;
+	*encoding = AXAS_SYSREG(op0, op1, crn, crm, op2);
+
+	memset(mi, 0, sizeof(*mi));
+	mi->len = 8;
+	mi->insn_len = 4;
+	mi->reg = (esr & ESR_ELx_SYS64_ISS_RT_MASK) >> ESR_ELx_SYS64_ISS_RT_SHIFT;
+	mi->write = (esr & ESR_ELx_SYS64_ISS_DIR_MASK) ==
+		    ESR_ELx_SYS64_ISS_DIR_WRITE;
+	*data = mi->write && mi->reg != A64_REG_ZR ? ctx->gpr[mi->reg] : 0;
+	return 0;
 }

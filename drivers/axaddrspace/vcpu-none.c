@@ -66,3 +66,10 @@ void axas_arch_mmio_done(struct axas_vcpu *vcpu,
 			 const struct axas_mmio_insn *mi, u64 data)
 {
 }
+
+int axas_arch_decode_sysreg(struct axas_vcpu *vcpu,
+			    const struct axas_trap *trap,
+			    struct axas_mmio_insn *mi, u32 *encoding, u64 *data)
+{
+	return -EOPNOTSUPP;
+}

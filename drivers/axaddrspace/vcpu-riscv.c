@@ -342,3 +342,11 @@ void axas_arch_mmio_done(struct axas_vcpu *vcpu,
 		ctx->gpr[mi->reg] = data;
 	ctx->pc += mi->insn_len;
 }
+
+/* RISC-V has no system-register trap of this kind (CSRs trap as others). */
+int axas_arch_decode_sysreg(struct axas_vcpu *vcpu,
+			    const struct axas_trap *trap,
+			    struct axas_mmio_insn *mi, u32 *encoding, u64 *data)
+{
+	return -EOPNOTSUPP;
+}

@@ -150,6 +150,26 @@ static int axas_vcpu_fault(struct axas_vcpu *vcpu,
 	return 1;
 }
 
+/* A trapped system-register access: userspace emulates the register. */
+static int axas_vcpu_sysreg(struct axas_vcpu *vcpu,
+			    const struct axas_trap *trap, struct axas_run *run)
+{
+	u32 encoding;
+	u64 data = 0;
+
+	if (axas_arch_decode_sysreg(vcpu, trap, &vcpu->mmio, &encoding,
+				    &data)) {
+		axas_exit_internal(run, AXAS_INTERNAL_TRAP, 4, trap->info);
+		return 1;
+	}
+	run->exit_reason = AXAS_EXIT_SYSREG;
+	run->exit.sysreg.data = data;
+	run->exit.sysreg.encoding = encoding;
+	run->exit.sysreg.is_write = vcpu->mmio.write;
+	vcpu->pending = AXAS_EXIT_SYSREG;
+	return 1;
+}
+
 /* Handle one trap: 0 to re-enter, 1 for an exit to userspace, or -errno. */
 static int axas_vcpu_handle(struct axas_vcpu *vcpu,
 			    const struct axas_trap *trap, struct axas_run *run)
@@ -170,6 +190,8 @@ static int axas_vcpu_handle(struct axas_vcpu *vcpu,
 		return 1;
 	case AXAS_TRAP_GUEST_FAULT:
 		return axas_vcpu_fault(vcpu, trap, run);
+	case AXAS_TRAP_SYSREG:
+		return axas_vcpu_sysreg(vcpu, trap, run);
 	}
 	axas_exit_internal(run, AXAS_INTERNAL_TRAP, 4, trap->info);
 	return 1;
@@ -187,6 +209,9 @@ static void axas_vcpu_complete(struct axas_vcpu *vcpu,
 		axas_arch_mmio_done(vcpu, &vcpu->mmio,
 				    axas_mmio_extend(&vcpu->mmio,
 						     run->exit.mmio.data));
+		break;
+	case AXAS_EXIT_SYSREG:
+		axas_arch_mmio_done(vcpu, &vcpu->mmio, run->exit.sysreg.data);
 		break;
 	}
 	vcpu->pending = AXAS_EXIT_NONE;

@@ -30,12 +30,14 @@ struct file;
  *	enabled again, and the guest re-entered.
  * @AXAS_TRAP_HYPERCALL: the guest called the hypervisor.
  * @AXAS_TRAP_GUEST_FAULT: a nested page fault at &axas_trap.gpa.
+ * @AXAS_TRAP_SYSREG: a trapped system-register access (arm64).
  * @AXAS_TRAP_OTHER: anything else; &axas_trap.info says what.
  */
 enum axas_trap_kind {
 	AXAS_TRAP_IRQ,
 	AXAS_TRAP_HYPERCALL,
 	AXAS_TRAP_GUEST_FAULT,
+	AXAS_TRAP_SYSREG,
 	AXAS_TRAP_OTHER,
 };
 
@@ -61,9 +63,11 @@ struct axas_trap {
  * @space_file: the space fd's file, referenced.
  * @lock: serialises the vCPU's ioctls (one RUN at a time).
  * @id: the vCPU's id in its space.
- * @pending: AXAS_EXIT_HYPERCALL or AXAS_EXIT_MMIO (a load) when the next
- *	RUN must complete the last exit first; AXAS_EXIT_NONE otherwise.
- * @mmio: the decoded load or store of the last MMIO exit.
+ * @pending: AXAS_EXIT_HYPERCALL, AXAS_EXIT_MMIO or AXAS_EXIT_SYSREG when
+ *	the next RUN must complete the last exit first; AXAS_EXIT_NONE
+ *	otherwise.
+ * @mmio: the decoded load or store of the last MMIO exit, or the register
+ *	access of the last SYSREG exit (an 8-byte access).
  * @spurious_page: page of the last spurious fault.
  * @spurious_repeat: spurious faults in a row on @spurious_page.
  * @exits: exits from the guest.
@@ -126,6 +130,14 @@ void axas_arch_hypercall_done(struct axas_vcpu *vcpu, u64 ret);
 int axas_arch_decode_mmio(struct axas_vcpu *vcpu,
 			  const struct axas_trap *trap,
 			  struct axas_mmio_insn *mi, u64 *data, u64 info[2]);
+/*
+ * Decode an AXAS_TRAP_SYSREG: the register's AXAS_SYSREG() encoding, and
+ * in @mi the direction and general-purpose register (finished like an
+ * 8-byte MMIO access); for a write, *@data is the value.
+ */
+int axas_arch_decode_sysreg(struct axas_vcpu *vcpu,
+			    const struct axas_trap *trap,
+			    struct axas_mmio_insn *mi, u32 *encoding, u64 *data);
 /* Finish an MMIO access: a load's @data into its register, skip it. */
 void axas_arch_mmio_done(struct axas_vcpu *vcpu,
 			 const struct axas_mmio_insn *mi, u64 data);

@@ -282,6 +282,7 @@ struct axas_regs {
 #define AXAS_EXIT_PERMISSION		3
 #define AXAS_EXIT_INTERNAL_ERROR	4
 #define AXAS_EXIT_INTR			5	/* a signal: RUN said -EINTR */
+#define AXAS_EXIT_SYSREG		6
 
 /**
  * struct axas_exit_hypercall - the guest called the hypervisor
@@ -331,6 +332,30 @@ struct axas_exit_permission {
 };
 
 /*
+ * struct axas_exit_sysreg.encoding of an AArch64 system register: its
+ * MRS/MSR operands, placed as the kernel's sys_reg() places them.
+ */
+#define AXAS_SYSREG(op0, op1, crn, crm, op2)				\
+	(((op0) << 19) | ((op1) << 16) | ((crn) << 12) | ((crm) << 8) |	\
+	 ((op2) << 5))
+
+/**
+ * struct axas_exit_sysreg - a trapped system-register access (arm64)
+ * @data: MSR: the value written. MRS: userspace puts the value read here
+ *	before the next AXAS_RUN, which writes it to the guest's register.
+ * @encoding: AXAS_SYSREG() of the register.
+ * @is_write: 1 for MSR, 0 for MRS.
+ *
+ * The next AXAS_RUN resumes after the instruction: userspace emulates the
+ * register (an MSR changes nothing unless userspace acts on it).
+ */
+struct axas_exit_sysreg {
+	__u64 data;
+	__u32 encoding;
+	__u32 is_write;
+};
+
+/*
  * struct axas_exit_internal.suberror. TRAP on RISC-V: scause, stval, pc,
  * htval; on arm64: ESR_EL2, FAR_EL2, pc, HPFAR_EL2.
  */
@@ -365,6 +390,7 @@ struct axas_exit_internal {
  * @mmio: AXAS_EXIT_MMIO.
  * @permission: AXAS_EXIT_PERMISSION.
  * @internal: AXAS_EXIT_INTERNAL_ERROR.
+ * @sysreg: AXAS_EXIT_SYSREG.
  * @pad: the size of the union, for later exits.
  */
 union axas_exit {
@@ -372,6 +398,7 @@ union axas_exit {
 	struct axas_exit_mmio mmio;
 	struct axas_exit_permission permission;
 	struct axas_exit_internal internal;
+	struct axas_exit_sysreg sysreg;
 	__u64 pad[16];
 };
 

@@ -38,6 +38,9 @@
  *                          str x3, [x1]; ldr x5, [x1]; REPORT(x5); then,
  *                          resumed, { str x3, [x1]; ldr x6, [x2] } until
  *                          x6 is non-zero; str x3, [x1]; DONE(0).
+ *  11 SYSREG(x1 = value)   mrs x11, id_aa64mmfr0_el1 (trapped by
+ *                          HCR_EL2.TID3); REPORT(x11); msr mdscr_el1, x1
+ *                          (trapped by MDCR_EL2.TDA); DONE(x11 + 1).
  *
  * The word at 0x80000004 calls DONE(-2): a guest that reports -2 was
  * started 4 bytes past the pc the host set.
@@ -102,6 +105,8 @@ dispatch:
 	b.eq	cmd_stale_load
 	cmp	x0, #10
 	b.eq	cmd_stale_store
+	cmp	x0, #11
+	b.eq	cmd_sysreg
 	mov	x0, #-1
 	/* fall through */
 
@@ -238,6 +243,15 @@ cmd_stale_store:
 	cbz	x6, 1b
 	str	x3, [x1]
 	mov	x0, #0
+	b	done
+
+/* Two system-register accesses the hypervisor traps: a read, a write. */
+cmd_sysreg:
+	mov	x11, #0x5a5
+	mrs	x11, id_aa64mmfr0_el1
+	report	x11
+	msr	mdscr_el1, x1
+	add	x0, x11, #1
 	b	done
 
 	.section .note.GNU-stack, "", %progbits

@@ -100,7 +100,7 @@ typedef __u32 u32;
 /* Commands and hypercalls of the guest (tools/guests/ARCH/guest.S). */
 enum guest_cmd {
 	CMD_NOP, CMD_TOUCH, CMD_MMIO, CMD_STORE, CMD_LOAD, CMD_SPIN, CMD_JUMP,
-	CMD_ILLEGAL, CMD_SUM, CMD_STALE_LOAD, CMD_STALE_STORE,
+	CMD_ILLEGAL, CMD_SUM, CMD_STALE_LOAD, CMD_STALE_STORE, CMD_SYSREG,
 };
 
 #define HC_DONE		0
@@ -611,7 +611,7 @@ static const char *exit_name(u32 reason)
 {
 	static const char *const names[] = {
 		"NONE", "HYPERCALL", "MMIO", "PERMISSION", "INTERNAL_ERROR",
-		"INTR",
+		"INTR", "SYSREG",
 	};
 
 	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
@@ -2053,6 +2053,51 @@ static void sec_internal(void)
 	skipping = NULL;
 }
 
+/* ---- trapped system registers ---------------------------------------------- */
+
+#if defined(__aarch64__)
+#define SYSREG_SKIP	NULL
+#else
+#define SYSREG_SKIP	"arm64 only: this host has no SYSREG exit"
+#endif
+
+/* ID_AA64MMFR0_EL1 and MDSCR_EL1, as the guest's SYSREG command uses them. */
+#define SYSREG_ID_MMFR0	AXAS_SYSREG(3, 0, 0, 7, 0)
+#define SYSREG_MDSCR	AXAS_SYSREG(2, 0, 0, 2, 2)
+
+/*
+ * A trapped MRS is answered by userspace, which plays the CPU model; a
+ * trapped MSR hands userspace the value. Both resume after the instruction.
+ */
+static void sec_sysreg(void)
+{
+	const struct axas_exit_sysreg *s;
+	const u64 model = 0x1122334455667788ULL, written = 0xfeedf00d;
+	struct vm vm;
+	long ret;
+
+	skipping = no_guest ? no_guest : SYSREG_SKIP;
+	vm_new(&vm);
+	s = &vm.cpu.run.exit.sysreg;
+	ret = guest_cmd(&vm.cpu, CMD_SYSREG, written, 0, 0);
+	check(ran(&vm.cpu, ret, AXAS_EXIT_SYSREG) && !s->is_write &&
+	      s->encoding == SYSREG_ID_MMFR0,
+	      "sysreg: MRS ID_AA64MMFR0_EL1 (HCR_EL2.TID3) -> SYSREG read of 3,0,0,7,0");
+	vm.cpu.run.exit.sysreg.data = model;
+	ret = vrun(&vm.cpu);
+	check(is_hypercall(&vm.cpu, ret, HC_REPORT, model),
+	      "sysreg: the guest's register holds the value userspace answered");
+	ret = vrun(&vm.cpu);
+	check(ran(&vm.cpu, ret, AXAS_EXIT_SYSREG) && s->is_write &&
+	      s->encoding == SYSREG_MDSCR && s->data == written,
+	      "sysreg: MSR MDSCR_EL1 (MDCR_EL2.TDA) -> SYSREG write of 2,0,0,2,2 with the guest's value");
+	ret = vrun(&vm.cpu);
+	check(is_done(&vm.cpu, ret, model + 1),
+	      "sysreg: the next RUN steps over the MSR -> DONE(answer + 1)");
+	vm_free(&vm);
+	skipping = NULL;
+}
+
 /* ---- a signal ------------------------------------------------------------ */
 
 static atomic_int usr1_count;
@@ -2476,6 +2521,7 @@ static const struct section sections[] = {
 	{ "stale", sec_stale, "no stale TLB entry while the guest runs on another hart" },
 	{ "wrongleaf", sec_wrongleaf, "a wrong leaf (TEST_WRONG_LEAF) the CPU rejects" },
 	{ "internal", sec_internal, "illegal instruction, fetch from an unmapped address" },
+	{ "sysreg", sec_sysreg, "trapped MRS and MSR completed by userspace (arm64)" },
 	{ "signal", sec_signal, "a signal interrupts RUN" },
 	{ "smp", sec_smp, "two vCPUs in two threads on one space" },
 	{ "limits", sec_limits, "a lazy fault beyond max_space_mb" },
