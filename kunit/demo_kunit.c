@@ -21,6 +21,7 @@ static const struct axas_demo_cfg axas_demo_cfgs[] = {
 	{ AXAS_FMT_EPT, 48 },
 	{ AXAS_FMT_ARM_S2, 40 },
 	{ AXAS_FMT_RISCV_GSTAGE, 41 },
+	{ AXAS_FMT_AMD_NPT, 48 },
 };
 
 static void axas_demo_desc(const struct axas_demo_cfg *cfg, char *desc)

@@ -52,6 +52,7 @@ static void format_name_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, axas_format_name(AXAS_FMT_ARM_S2), "arm-s2");
 	KUNIT_EXPECT_STREQ(test, axas_format_name(AXAS_FMT_RISCV_GSTAGE),
 			   "riscv-gstage");
+	KUNIT_EXPECT_STREQ(test, axas_format_name(AXAS_FMT_AMD_NPT), "amd-npt");
 	KUNIT_EXPECT_NULL(test, axas_format_name(AXAS_FMT_COUNT));
 	KUNIT_EXPECT_NULL(test, axas_format_name(~0U));
 }
@@ -115,7 +116,8 @@ static void format_vmid_test(struct kunit *test)
 	KUNIT_EXPECT_NE(test, axas_vmid(b), 0);
 	KUNIT_EXPECT_NE(test, axas_vmid(a), axas_vmid(b));
 	KUNIT_EXPECT_NE(test, r1.root_pa, r2.root_pa);
-	if (cfg->format != AXAS_FMT_EPT) {
+	/* EPT and NPT roots carry no VMID (VPID, ASID live elsewhere). */
+	if (cfg->format != AXAS_FMT_EPT && cfg->format != AXAS_FMT_AMD_NPT) {
 		KUNIT_EXPECT_EQ(test, r1.vmid, axas_vmid(a));
 		KUNIT_EXPECT_EQ(test, r2.vmid, axas_vmid(b));
 	}
@@ -198,6 +200,11 @@ static const struct bad_create_case bad_create_cases[] = {
 	{ "riscv-gstage-49", AXAS_FMT_RISCV_GSTAGE, 49, 0, SZ_1G, 0, -EINVAL },
 	{ "riscv-gstage-51", AXAS_FMT_RISCV_GSTAGE, 51, 0, SZ_1G, 0, -EINVAL },
 	{ "riscv-gstage-57", AXAS_FMT_RISCV_GSTAGE, 57, 0, SZ_1G, 0, -EINVAL },
+	{ "amd-npt-39", AXAS_FMT_AMD_NPT, 39, 0, SZ_1G, 0, -EINVAL },
+	{ "amd-npt-47", AXAS_FMT_AMD_NPT, 47, 0, SZ_1G, 0, -EINVAL },
+	{ "amd-npt-49", AXAS_FMT_AMD_NPT, 49, 0, SZ_1G, 0, -EINVAL },
+	{ "amd-npt-52", AXAS_FMT_AMD_NPT, 52, 0, SZ_1G, 0, -EINVAL },
+	{ "amd-npt-57", AXAS_FMT_AMD_NPT, 57, 0, SZ_1G, 0, -EINVAL },
 	{ "format AXAS_FMT_COUNT", AXAS_FMT_COUNT, 48, 0, SZ_1G, 0, -EINVAL },
 	{ "format ~0", ~0U, 48, 0, SZ_1G, 0, -EINVAL },
 	{ "unknown cfg flag", AXAS_FMT_EPT, 48, 0, SZ_1G, BIT(1), -EINVAL },

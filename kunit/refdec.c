@@ -9,7 +9,9 @@
  *    Architecture": VTCR_EL2, VTTBR_EL2, stage 2 descriptors with the
  *    4 KiB granule, concatenated start-level tables;
  *  - RISC-V privileged specification, "Hypervisor Extension": hgatp,
- *    Sv39x4 and Sv48x4 G-stage translation.
+ *    Sv39x4 and Sv48x4 G-stage translation;
+ *  - AMD64 APM volume 2, "Nested Paging" (SVM) and "Long-Mode Page
+ *    Translation": nCR3 and the 4-level long-mode entries.
  *
  * On top of what the manuals require, they check the exact encodings the
  * core promises (a misconfiguration the hardware would tolerate is still a
@@ -47,12 +49,14 @@ static const struct axas_kt_cfg axas_kt_cfgs[] = {
 	{ AXAS_FMT_ARM_S2, 48, "arm-s2-48" },
 	{ AXAS_FMT_RISCV_GSTAGE, 41, "riscv-gstage-41" },
 	{ AXAS_FMT_RISCV_GSTAGE, 50, "riscv-gstage-50" },
+	{ AXAS_FMT_AMD_NPT, 48, "amd-npt-48" },
 };
 
 static const struct axas_kt_cfg axas_kt_fmt_cfgs[] = {
 	{ AXAS_FMT_EPT, 48, "ept-48" },
 	{ AXAS_FMT_ARM_S2, 40, "arm-s2-40" },
 	{ AXAS_FMT_RISCV_GSTAGE, 41, "riscv-gstage-41" },
+	{ AXAS_FMT_AMD_NPT, 48, "amd-npt-48" },
 };
 
 KUNIT_ARRAY_PARAM_DESC(axas_kt_cfgs, axas_kt_cfgs, desc);
@@ -96,6 +100,8 @@ unsigned int axas_kt_cfg_top_level(const struct axas_kt_cfg *cfg)
 		if (cfg->ia_bits <= 34)
 			return 1;	/* Arm level 2 */
 		return cfg->ia_bits <= 43 ? 2 : 3;
+	case AXAS_FMT_AMD_NPT:
+		return 3;	/* PML4 */
 	default:
 		return cfg->ia_bits == 41 ? 2 : 3;
 	}
@@ -535,6 +541,36 @@ static int kt_gs_regs(const struct axas_hw_regs *regs,
 	return 0;
 }
 
+/*
+ * APM vol. 2, "Nested Paging": nCR3 has the long-mode CR3 layout, the
+ * PML4 base in bits 51:12, PWT and PCD in bits 3 and 4, the rest reserved.
+ * The core promises write-back walks, so PWT and PCD are 0 as well.
+ */
+#define KT_NCR3_ADDR		GENMASK_ULL(51, 12)
+
+static int kt_npt_regs(const struct axas_hw_regs *regs,
+		       struct axas_kt_root *root, const char **why)
+{
+	u64 ncr3 = regs->root;
+
+	if (ncr3 & ~KT_NCR3_ADDR) {
+		*why = "nCR3 has bits other than the PML4 base set (PWT/PCD, reserved)";
+		return -EINVAL;
+	}
+	if (regs->ctl) {
+		*why = "ctl must be 0 for NPT";
+		return -EINVAL;
+	}
+	root->top_level = 3;
+	root->ia_bits = 48;
+	root->root_entries = 512;
+	root->root_pages = 1;
+	root->root_pa = ncr3;
+	/* M: the widest physical address the architecture allows. */
+	root->oa_bits = 52;
+	return 0;
+}
+
 int axas_kt_decode_regs(u32 format, const struct axas_hw_regs *regs,
 			struct axas_kt_root *root, const char **why)
 {
@@ -548,6 +584,8 @@ int axas_kt_decode_regs(u32 format, const struct axas_hw_regs *regs,
 		return kt_s2_regs(regs, root, why);
 	case AXAS_FMT_RISCV_GSTAGE:
 		return kt_gs_regs(regs, root, why);
+	case AXAS_FMT_AMD_NPT:
+		return kt_npt_regs(regs, root, why);
 	default:
 		*why = "unknown format";
 		return -EINVAL;
@@ -780,6 +818,84 @@ static void kt_gs_entry(const struct axas_kt_root *root, unsigned int level,
 		e->prot |= AXAS_EXEC;
 }
 
+/*
+ * APM vol. 2, "Long-Mode Page Translation" (entry formats, reserved bits)
+ * and "Nested Paging": nested walks are user accesses, so every entry
+ * needs U/S, and the walk faults on a reserved bit set.
+ */
+#define KT_NPT_P		BIT_ULL(0)
+#define KT_NPT_RW		BIT_ULL(1)
+#define KT_NPT_US		BIT_ULL(2)
+#define KT_NPT_PWT		BIT_ULL(3)
+#define KT_NPT_PCD		BIT_ULL(4)
+#define KT_NPT_A		BIT_ULL(5)
+#define KT_NPT_D		BIT_ULL(6)
+#define KT_NPT_PS		BIT_ULL(7)	/* PDPE, PDE */
+#define KT_NPT_PAT4K		BIT_ULL(7)	/* PTE */
+#define KT_NPT_G		BIT_ULL(8)
+#define KT_NPT_PATBIG		BIT_ULL(12)	/* 2 MiB and 1 GiB leaves */
+#define KT_NPT_NX		BIT_ULL(63)
+#define KT_NPT_AVL		GENMASK_ULL(11, 9)
+#define KT_NPT_AVL_HIGH		GENMASK_ULL(62, 52)
+#define KT_NPT_SW		(KT_NPT_AVL | KT_NPT_AVL_HIGH)
+
+static void kt_npt_entry(const struct axas_kt_root *root, unsigned int level,
+			 u64 pte, struct kt_entry *e)
+{
+	unsigned int m = root->oa_bits;
+	unsigned int shift = kt_shift(level);
+	bool pwt = pte & KT_NPT_PWT, pcd = pte & KT_NPT_PCD;
+
+	e->pa = pte & GENMASK_ULL(51, 12);
+	if (!(pte & KT_NPT_P)) {
+		e->kind = KT_E_NONE;
+		return;
+	}
+	if (m < 52 && (pte & GENMASK_ULL(51, m)))
+		return kt_bad(e, "NPT entry with reserved address bits 51:M set");
+	if (!(pte & KT_NPT_US))
+		return kt_bad(e, "NPT entry without U/S (nested walks are user accesses)");
+	if (level == 3 && (pte & (KT_NPT_PS | KT_NPT_G)))
+		return kt_bad(e, "NPT PML4E with bit 7 (PS) or 8 set (MBZ)");
+	if (level && !(pte & KT_NPT_PS)) {
+		/* Tables grant everything and are walked write-back. */
+		if ((pte & GENMASK_ULL(8, 0)) !=
+		    (KT_NPT_P | KT_NPT_RW | KT_NPT_US | KT_NPT_A))
+			return kt_bad(e, "NPT table entry not P|RW|US|A, bits 8:3 clear");
+		if (pte & KT_NPT_NX)
+			return kt_bad(e, "NPT table entry with NX set");
+		e->kind = KT_E_TABLE;
+		return;
+	}
+	if (level > 2)
+		return kt_bad(e, "NPT leaf above 1 GiB");
+	if (level) {
+		if (pte & GENMASK_ULL(shift - 1, 13))
+			return kt_bad(e, "NPT large leaf with reserved address bits set (MBZ)");
+		if (pte & KT_NPT_PATBIG)
+			return kt_bad(e, "NPT large leaf with PAT (bit 12) set");
+		e->pa = pte & GENMASK_ULL(51, shift);
+	} else if (pte & KT_NPT_PAT4K) {
+		return kt_bad(e, "NPT PTE with PAT (bit 7) set");
+	}
+	if (pte & KT_NPT_G)
+		return kt_bad(e, "NPT leaf with G set");
+	if (!(pte & KT_NPT_A))
+		return kt_bad(e, "NPT leaf with A clear");
+	if (!!(pte & KT_NPT_D) != !!(pte & KT_NPT_RW))
+		return kt_bad(e, "NPT leaf D not set exactly when writable");
+	if (pwt != pcd)
+		return kt_bad(e, "NPT leaf PAT index neither 0 (WB) nor 3 (UC)");
+	e->kind = KT_E_LEAF;
+	e->prot = AXAS_READ;
+	if (pte & KT_NPT_RW)
+		e->prot |= AXAS_WRITE;
+	if (!(pte & KT_NPT_NX))
+		e->prot |= AXAS_EXEC;
+	if (pcd)
+		e->prot |= AXAS_DEVICE;
+}
+
 static void kt_decode_entry(const struct axas_kt_root *root, unsigned int level,
 			    u64 pte, struct kt_entry *e)
 {
@@ -794,6 +910,9 @@ static void kt_decode_entry(const struct axas_kt_root *root, unsigned int level,
 	case AXAS_FMT_RISCV_GSTAGE:
 		kt_gs_entry(root, level, pte, e);
 		break;
+	case AXAS_FMT_AMD_NPT:
+		kt_npt_entry(root, level, pte, e);
+		break;
 	default:
 		kt_bad(e, "unknown format");
 	}
@@ -806,6 +925,8 @@ u64 axas_kt_sw_bits(u32 format)
 		return KT_EPT_SW;
 	case AXAS_FMT_ARM_S2:
 		return KT_S2_SW;
+	case AXAS_FMT_AMD_NPT:
+		return KT_NPT_SW;
 	default:
 		return KT_GS_SW;
 	}
@@ -840,6 +961,14 @@ u64 axas_kt_expected_leaf(u32 format, unsigned int level, phys_addr_t pa,
 	case AXAS_FMT_RISCV_GSTAGE:
 		pte = FIELD_PREP(KT_GS_PPN, pa >> 12) | KT_GS_V | KT_GS_U | KT_GS_A;
 		pte |= (r ? KT_GS_R : 0) | (w ? KT_GS_W | KT_GS_D : 0) | (x ? KT_GS_X : 0);
+		break;
+	case AXAS_FMT_AMD_NPT:
+		/* READ is P; device memory is PAT index 3 (PCD | PWT). */
+		pte = pa | (r ? KT_NPT_P : 0) | KT_NPT_US | KT_NPT_A;
+		pte |= w ? KT_NPT_RW | KT_NPT_D : 0;
+		pte |= x ? 0 : KT_NPT_NX;
+		pte |= dev ? KT_NPT_PCD | KT_NPT_PWT : 0;
+		pte |= level ? KT_NPT_PS : 0;
 		break;
 	}
 	return pte;

@@ -2,7 +2,7 @@
 /*
  * Test support shared by the axaddrspace KUnit suites: the configurations
  * every suite runs over, a test HAL that counts and can fail allocations,
- * and reference decoders of the three hardware formats.
+ * and reference decoders of the four hardware formats.
  *
  * The decoders are an independent oracle: they are written from the
  * architecture manuals, start from nothing but the register values
@@ -112,7 +112,7 @@ struct axas_space *axas_kt_space_create(struct kunit *test,
  * @root_pages: pages the root spans.
  * @root_pa: physical address of the root.
  * @oa_bits: output address width (Stage-2 VTCR_EL2.PS; others 52/56).
- * @vmid: VMID the register carries (EPT: none, 0).
+ * @vmid: VMID the register carries (EPT, NPT: none, 0).
  * @ept_ad: EPTP accessed/dirty enable.
  */
 struct axas_kt_root {

@@ -1455,7 +1455,8 @@ static void space_atomic_test(struct kunit *test)
  * The test hook behind guest tests of a wrong entry: leaves a fault
  * installs lack the bit the hardware needs (the reference walk, written
  * from the manuals, says an access faults), while the software view and
- * every other leaf stay right. EPT has no such bit and refuses the flag.
+ * every other leaf stay right (G-stage U, Stage-2 AF, NPT U/S). EPT has
+ * no such bit and refuses the flag.
  */
 static void space_wrong_leaf_test(struct kunit *test)
 {

@@ -6,6 +6,7 @@
  * Stage-2 block splits must add their break-before-make flush. The test
  * kernels are set up for it: arm64 boots at EL2, riscv64 has the H
  * extension. x86 has no VMX under QEMU's TCG, so INVEPT cannot run there.
+ * AMD NPT is never native on any host: its flushes happen at VMRUN.
  */
 #include <kunit/test.h>
 #include <linux/err.h>
@@ -92,6 +93,7 @@ static void axas_tlb_foreign_test(struct kunit *test)
 			[AXAS_FMT_EPT] = 48,
 			[AXAS_FMT_ARM_S2] = 40,
 			[AXAS_FMT_RISCV_GSTAGE] = 41,
+			[AXAS_FMT_AMD_NPT] = 48,
 		};
 		struct axas_space *as = axas_tlb_space(test, format,
 						       widths[format]);
@@ -109,9 +111,30 @@ static void axas_tlb_foreign_test(struct kunit *test)
 	}
 }
 
+/*
+ * NPT is never flushed from the host, on any CPU: SVM has no instruction
+ * that invalidates nested translations by guest address outside VMRUN;
+ * the VMCB's TLB_CONTROL does it at the next VMRUN. The flushes are still
+ * counted, one per shrinking operation.
+ */
+static void axas_tlb_npt_test(struct kunit *test)
+{
+	struct axas_space *as = axas_tlb_space(test, AXAS_FMT_AMD_NPT, 48);
+	struct axas_stats st;
+
+	KUNIT_EXPECT_FALSE(test, axas_tlb_native(as));
+	KUNIT_ASSERT_EQ(test, 0, axas_map_alloc(as, 0, SZ_2M + SZ_256K,
+						AXAS_READ | AXAS_WRITE, true));
+	KUNIT_EXPECT_EQ(test, 0, axas_unmap(as, 0, SZ_2M));
+	KUNIT_EXPECT_EQ(test, 0, axas_protect(as, SZ_2M, SZ_256K, AXAS_READ));
+	axas_get_stats(as, &st);
+	KUNIT_EXPECT_EQ(test, st.tlb_flushes, 2ULL);
+}
+
 static struct kunit_case axas_tlb_cases[] = {
 	KUNIT_CASE(axas_tlb_host_test),
 	KUNIT_CASE(axas_tlb_foreign_test),
+	KUNIT_CASE(axas_tlb_npt_test),
 	{}
 };
 

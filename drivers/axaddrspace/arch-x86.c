@@ -8,6 +8,12 @@
  * instruction is issued only when this CPU has CR4.VMXE set, and an
  * exception-table entry absorbs the #UD should VMXON not have been
  * executed after all, since no flush is lost by skipping it then.
+ *
+ * AMD NPT spaces are never flushed here: SVM has no host instruction that
+ * invalidates nested translations by guest address outside VMRUN (INVLPGA
+ * takes a guest-virtual address); the VMCB's TLB_CONTROL flushes the ASID
+ * at the next VMRUN, which is the exit handler's job. The flush is still
+ * counted in the space's stats.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

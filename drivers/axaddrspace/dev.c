@@ -50,6 +50,7 @@ static_assert(AXAS_MEM_NOBLOCK == AXAS_MAP_NOBLOCK);
 static_assert(AXAS_FORMAT_EPT == AXAS_FMT_EPT);
 static_assert(AXAS_FORMAT_ARM_S2 == AXAS_FMT_ARM_S2);
 static_assert(AXAS_FORMAT_RISCV_GSTAGE == AXAS_FMT_RISCV_GSTAGE);
+static_assert(AXAS_FORMAT_AMD_NPT == AXAS_FMT_AMD_NPT);
 
 #define AXAS_MEM_PROT		(AXAS_MEM_READ | AXAS_MEM_WRITE | AXAS_MEM_EXEC)
 #define AXAS_MAX_RW		SZ_1M
@@ -726,7 +727,7 @@ static int axas_check_create(const struct axas_create_space *req)
 		return -EINVAL;
 	if ((req->flags & AXAS_SPACE_EPT_AD) && req->format != AXAS_FORMAT_EPT)
 		return -EINVAL;
-	/* No format-independent way to make an EPT leaf wrong yet. */
+	/* No EPT leaf bit to clear yet (see wrong_leaf_clear); NPT has U/S. */
 	if ((req->flags & AXAS_SPACE_TEST_WRONG_LEAF) &&
 	    req->format == AXAS_FORMAT_EPT)
 		return -EINVAL;

@@ -60,7 +60,7 @@ static void __exit axas_exit(void)
 }
 module_exit(axas_exit);
 
-MODULE_DESCRIPTION("Guest address spaces on EPT, Stage-2 and G-stage tables");
+MODULE_DESCRIPTION("Guest address spaces on EPT, Stage-2, G-stage and NPT tables");
 MODULE_AUTHOR("axaddrspace developers");
 MODULE_LICENSE("GPL");
 MODULE_VERSION("0.3");

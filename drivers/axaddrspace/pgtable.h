@@ -111,6 +111,7 @@ struct axas_format {
 extern const struct axas_format axas_fmt_ept;
 extern const struct axas_format axas_fmt_arm_s2;
 extern const struct axas_format axas_fmt_riscv_gstage;
+extern const struct axas_format axas_fmt_amd_npt;
 
 const struct axas_format *axas_format_get(u32 id);
 

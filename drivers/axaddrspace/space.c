@@ -27,6 +27,7 @@ static const struct axas_format *const axas_formats[AXAS_FMT_COUNT] = {
 	[AXAS_FMT_EPT]		= &axas_fmt_ept,
 	[AXAS_FMT_ARM_S2]	= &axas_fmt_arm_s2,
 	[AXAS_FMT_RISCV_GSTAGE]	= &axas_fmt_riscv_gstage,
+	[AXAS_FMT_AMD_NPT]	= &axas_fmt_amd_npt,
 };
 
 const struct axas_format *axas_format_get(u32 id)

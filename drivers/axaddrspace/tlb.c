@@ -21,11 +21,13 @@
 static DEFINE_IDA(axas_vmid_ept);
 static DEFINE_IDA(axas_vmid_arm_s2);
 static DEFINE_IDA(axas_vmid_riscv_gstage);
+static DEFINE_IDA(axas_vmid_amd_npt);
 
 static struct ida *const axas_vmid_idas[AXAS_FMT_COUNT] = {
 	[AXAS_FMT_EPT]		= &axas_vmid_ept,
 	[AXAS_FMT_ARM_S2]	= &axas_vmid_arm_s2,
 	[AXAS_FMT_RISCV_GSTAGE]	= &axas_vmid_riscv_gstage,
+	[AXAS_FMT_AMD_NPT]	= &axas_vmid_amd_npt,
 };
 
 /**

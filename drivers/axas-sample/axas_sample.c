@@ -4,7 +4,7 @@
  * only (namespace AXADDRSPACE), the way a research hypervisor module would
  * use it.
  *
- * On load it builds a space in each of the three formats and maps memory
+ * On load it builds a space in each of the four formats and maps memory
  * of every kind into it: a kernel page by linear map, frames the space
  * allocates (eagerly, and lazily on a fault), and pages of its own by
  * map_pages (a 2 MiB block and a few single pages). It faults, writes,
@@ -161,6 +161,7 @@ static const struct sample_fmt sample_fmts[] = {
 	{ AXAS_FMT_EPT, 48, "ept" },
 	{ AXAS_FMT_ARM_S2, 40, "arm-s2" },
 	{ AXAS_FMT_RISCV_GSTAGE, 41, "riscv-gstage" },
+	{ AXAS_FMT_AMD_NPT, 48, "amd-npt" },
 };
 
 static void sample_linear(struct axas_space *as, const char *fn,

@@ -4,9 +4,9 @@
  * real nested page-table formats.
  *
  * A space owns one nested page table in a hardware format (Intel EPT,
- * AArch64 Stage-2, RISC-V G-stage), a list of areas saying what is mapped
- * where (linear windows onto host memory, or frames the space allocates
- * itself, eagerly or on first fault), a VMID, and statistics. Table pages
+ * AArch64 Stage-2, RISC-V G-stage, AMD NPT), a list of areas saying what
+ * is mapped where (linear windows onto host memory, or frames the space
+ * allocates itself, eagerly or on first fault), a VMID, and statistics. Table pages
  * and frames come from a HAL whose default is the page allocator.
  *
  * Every operation either succeeds completely or fails with the space
@@ -28,12 +28,15 @@ struct axas_space;
  *	IPA with a concatenated start level as VTCR_EL2 requires.
  * @AXAS_FMT_RISCV_GSTAGE: RISC-V G-stage, Sv39x4 (41-bit) or Sv48x4
  *	(50-bit) with the 16 KiB root.
+ * @AXAS_FMT_AMD_NPT: AMD nested paging, AMD64 long-mode 4-level tables
+ *	(48-bit) rooted at nCR3.
  * @AXAS_FMT_COUNT: number of formats.
  */
 enum axas_format_id {
 	AXAS_FMT_EPT,
 	AXAS_FMT_ARM_S2,
 	AXAS_FMT_RISCV_GSTAGE,
+	AXAS_FMT_AMD_NPT,
 	AXAS_FMT_COUNT,
 };
 
@@ -97,7 +100,7 @@ extern const struct axas_hal axas_default_hal;
  * @format: one of &enum axas_format_id.
  * @ia_bits: guest-physical address width the table must cover. EPT: 48
  *	(4-level) or 57 (5-level); Stage-2: 32 to 48; G-stage: 41 (Sv39x4)
- *	or 50 (Sv48x4).
+ *	or 50 (Sv48x4); NPT: 48 (4-level, no 5-level nested paging).
  * @base: first guest-physical address of the space (page aligned).
  * @size: bytes of the space (page aligned, non-zero); base + size must not
  *	exceed 2^@ia_bits.
@@ -117,8 +120,8 @@ struct axas_space_cfg {
 #define AXAS_CFG_EPT_AD		BIT(0)
 /*
  * Test only: leaves installed by axas_handle_fault() lack a bit the
- * hardware requires (G-stage U, Stage-2 AF), so that guest tests can show
- * the hardware rejecting a wrong entry. -EINVAL for EPT.
+ * hardware requires (G-stage U, Stage-2 AF, NPT U/S), so that guest tests
+ * can show the hardware rejecting a wrong entry. -EINVAL for EPT.
  */
 #define AXAS_CFG_TEST_WRONG_LEAF	BIT(1)
 #define AXAS_CFG_FLAGS_MASK	(AXAS_CFG_EPT_AD | AXAS_CFG_TEST_WRONG_LEAF)
@@ -155,7 +158,8 @@ struct axas_stats {
 
 /**
  * struct axas_hw_regs - register values that point hardware at the table
- * @root: EPTP, VTTBR_EL2 (VMID included) or hgatp (VMID included).
+ * @root: EPTP, VTTBR_EL2 (VMID included), hgatp (VMID included) or
+ *	nCR3 (the root's address; SVM takes the ASID from the VMCB).
  * @ctl: VTCR_EL2 for Stage-2; 0 for the other formats.
  */
 struct axas_hw_regs {
@@ -432,7 +436,8 @@ int axas_walk_entries(struct axas_space *as, u64 gpa, u64 size,
 void axas_hw_regs(const struct axas_space *as, struct axas_hw_regs *regs);
 
 /**
- * axas_vmid() - the space's VMID (EPT: used as the VPID)
+ * axas_vmid() - the space's VMID (EPT: used as the VPID; NPT: mapped to
+ *	an ASID by the SVM exit handler)
  * @as: the space.
  *
  * Context: any context.
@@ -446,7 +451,9 @@ u16 axas_vmid(const struct axas_space *as);
  *
  * True when @as is in the format this CPU walks and the CPU can issue the
  * invalidation now: INVEPT in VMX operation on x86, TLBI at EL2 on arm64,
- * HFENCE.GVMA with the H extension on RISC-V.
+ * HFENCE.GVMA with the H extension on RISC-V. Never for NPT: no host
+ * instruction flushes nested translations by guest address outside VMRUN;
+ * the VMCB's TLB_CONTROL does it at the next VMRUN.
  *
  * Context: any context.
  * Return: whether axas_unmap() and axas_protect() reach the hardware.
@@ -458,7 +465,7 @@ bool axas_tlb_native(const struct axas_space *as);
  * @format: one of &enum axas_format_id.
  *
  * Context: any context.
- * Return: "ept", "arm-s2", "riscv-gstage", or NULL.
+ * Return: "ept", "arm-s2", "riscv-gstage", "amd-npt", or NULL.
  */
 const char *axas_format_name(u32 format);
 

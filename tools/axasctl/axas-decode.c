@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reference decoder of the three nested page-table formats, from the
+ * Reference decoder of the four nested page-table formats, from the
  * manuals:
  *
  * Intel EPT: Intel SDM volume 3C, "The Extended Page Table Mechanism
@@ -32,6 +32,18 @@
  *   There is no device type without Svpbmt: the module marks device
  *   mappings with RSW bit 9 (Documentation/axaddrspace.rst), which this
  *   decoder honours besides PBMT.
+ *
+ * AMD NPT: AMD64 APM volume 2, "Nested Paging" and "Long-Mode Page
+ *   Translation": nCR3 holds the PML4 address (bits 51:12) with PWT and
+ *   PCD in bits 3 and 4; always 4 levels, 48 bits. Entries: P R/W U/S PWT
+ *   PCD A in bits 0 to 5, D in bit 6 of leaves, PS in bit 7 of PDPEs
+ *   (1 GiB) and PDEs (2 MiB) and must be zero in a PML4E, PAT in bit 7 of
+ *   a PTE and bit 12 of a PS leaf (bits below the large page's address are
+ *   otherwise reserved), AVL bits 11:9 and 62:52, NX bit 63, address bits
+ *   51:12. Nested walks are user accesses: an entry without U/S faults.
+ *   The memory type is the PAT entry that PAT:PCD:PWT selects; with the
+ *   power-on PAT, 0 is WB and 3 (PCD and PWT) UC, which the module uses
+ *   for device memory.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -82,6 +94,21 @@
 #define GS_PBMT(pte)		(((pte) >> 61) & 3)
 #define GS_N			BIT64(63)
 
+/* NPT (AMD64 long-mode entries) */
+#define NPT_P			BIT64(0)
+#define NPT_RW			BIT64(1)
+#define NPT_US			BIT64(2)
+#define NPT_PWT			BIT64(3)
+#define NPT_PCD			BIT64(4)
+#define NPT_A			BIT64(5)
+#define NPT_D			BIT64(6)
+#define NPT_PS			BIT64(7)	/* PAT in a PTE */
+#define NPT_G			BIT64(8)
+#define NPT_PAT_LARGE		BIT64(12)
+#define NPT_AVL(pte)		(((pte) >> 9) & 7)
+#define NPT_NX			BIT64(63)
+#define NPT_ADDR		GENMASK64(51, 12)
+
 const char *axd_format_name(unsigned int format)
 {
 	switch (format) {
@@ -91,6 +118,8 @@ const char *axd_format_name(unsigned int format)
 		return "arm-s2";
 	case AXAS_FORMAT_RISCV_GSTAGE:
 		return "riscv-gstage";
+	case AXAS_FORMAT_AMD_NPT:
+		return "amd-npt";
 	}
 	return "?";
 }
@@ -124,6 +153,13 @@ int axd_geometry(unsigned int format, unsigned int ia_bits,
 			return -1;
 		*top_level = ia_bits == 41 ? 2 : 3;
 		*entries = 2048;
+		return 0;
+	case AXAS_FORMAT_AMD_NPT:
+		/* Long mode, 4 levels: no 5-level nested paging here. */
+		if (ia_bits != 48)
+			return -1;
+		*top_level = 3;
+		*entries = 512;
 		return 0;
 	}
 	return -1;
@@ -240,6 +276,26 @@ static int gs_root(unsigned int ia_bits, uint64_t reg, struct axd_root *r,
 	return 0;
 }
 
+static int npt_root(uint64_t reg, struct axd_root *r, char *err, size_t len)
+{
+	r->top_level = 3;
+	r->ia_bits = 48;
+	r->entries = 512;
+	r->vmid = 0;	/* the ASID is in the VMCB */
+	r->phys = reg & NPT_ADDR;
+	r->memtype = 0;
+	r->ad = false;
+	if (reg & ~(NPT_ADDR | NPT_PWT | NPT_PCD))
+		return seterr(err, len, "nCR3 reserved bits set: %#llx",
+			      (unsigned long long)reg);
+	snprintf(r->desc, sizeof(r->desc),
+		 "nCR3 %#018llx: 4-level long mode, walks %s, root @%#llx",
+		 (unsigned long long)reg,
+		 reg & (NPT_PWT | NPT_PCD) ? "not WB (PWT/PCD)" : "WB",
+		 (unsigned long long)r->phys);
+	return 0;
+}
+
 int axd_decode_root(unsigned int format, unsigned int ia_bits, uint64_t reg,
 		    uint64_t ctl, struct axd_root *root, char *err,
 		    size_t errlen)
@@ -261,6 +317,12 @@ int axd_decode_root(unsigned int format, unsigned int ia_bits, uint64_t reg,
 		ret = gs_root(ia_bits, reg, root, err, errlen);
 		if (!ret && ctl)
 			ret = seterr(err, errlen, "ctl %#llx not 0 for G-stage",
+				     (unsigned long long)ctl);
+		break;
+	case AXAS_FORMAT_AMD_NPT:
+		ret = npt_root(reg, root, err, errlen);
+		if (!ret && ctl)
+			ret = seterr(err, errlen, "ctl %#llx not 0 for NPT",
 				     (unsigned long long)ctl);
 		break;
 	default:
@@ -455,6 +517,53 @@ static void gs_entry(uint64_t raw, unsigned int level, struct axd_entry *e)
 		 (unsigned int)GS_RSW(raw), pbmt[GS_PBMT(raw)]);
 }
 
+static void npt_entry(uint64_t raw, unsigned int level, struct axd_entry *e)
+{
+	unsigned int pat;
+
+	if (!(raw & NPT_P)) {
+		e->kind = AXD_INVALID;
+		return;
+	}
+	if (!(raw & NPT_US)) {
+		e->kind = AXD_BAD;
+		e->why = "U/S clear: a nested walk (a user access) faults";
+		return;
+	}
+	if (level == 3 && (raw & (NPT_PS | NPT_G))) {
+		e->kind = AXD_BAD;
+		e->why = "bits 8:7 of a PML4E must be zero";
+		return;
+	}
+	if (level && !(raw & NPT_PS)) {
+		e->kind = AXD_TABLE;
+		e->pa = raw & NPT_ADDR;
+		return;
+	}
+	if (level && (raw & GENMASK64(AXD_LEVEL_SHIFT(level) - 1, 13))) {
+		e->kind = AXD_BAD;
+		e->why = "reserved address bits of a large page set";
+		return;
+	}
+	e->kind = AXD_LEAF;
+	e->pa = raw & NPT_ADDR & ~(e->size - 1);
+	pat = (raw & NPT_PWT ? 1 : 0) | (raw & NPT_PCD ? 2 : 0) |
+	      (raw & (level ? NPT_PAT_LARGE : NPT_PS) ? 4 : 0);
+	e->flags = AXAS_MEM_READ;
+	if (raw & NPT_RW)
+		e->flags |= AXAS_MEM_WRITE;
+	if (!(raw & NPT_NX))
+		e->flags |= AXAS_MEM_EXEC;
+	/* Power-on PAT: 2, 3, 6, 7 are UC- or UC. */
+	if (pat & 2)
+		e->flags |= AXAS_MEM_DEVICE;
+	snprintf(e->attrs, sizeof(e->attrs), "pat=%u(%s)%s%s%s avl=%u",
+		 pat, pat & 2 ? (pat & 1 ? "UC" : "UC-") :
+			       (pat & 1 ? "WT" : "WB"),
+		 raw & NPT_A ? " A" : " !A", raw & NPT_D ? " D" : "",
+		 raw & NPT_G ? " G" : "", (unsigned int)NPT_AVL(raw));
+}
+
 void axd_decode_entry(unsigned int format, uint64_t raw, unsigned int level,
 		      struct axd_entry *e)
 {
@@ -476,6 +585,9 @@ void axd_decode_entry(unsigned int format, uint64_t raw, unsigned int level,
 		break;
 	case AXAS_FORMAT_RISCV_GSTAGE:
 		gs_entry(raw, level, e);
+		break;
+	case AXAS_FORMAT_AMD_NPT:
+		npt_entry(raw, level, e);
 		break;
 	default:
 		e->kind = AXD_BAD;

@@ -48,7 +48,7 @@ struct axd_root {
 	unsigned int top_level;	/* level of the root entries, 0 = 4K */
 	unsigned int entries;	/* root entries the width needs */
 	unsigned int ia_bits;	/* width the registers encode */
-	unsigned int vmid;	/* 0 for EPT (no VMID in the EPTP) */
+	unsigned int vmid;	/* 0 for EPT and NPT (none in EPTP, nCR3) */
 	unsigned int memtype;	/* EPT: EPTP memory type */
 	bool ad;		/* EPT: A/D flags enabled */
 	char desc[160];		/* readable summary */

@@ -267,7 +267,10 @@ static int sys_ioctl(struct ctl *c, const char *cmd, unsigned long req,
 
 static int cmd_create(struct ctl *c, struct cursor *cur)
 {
-	static const char *const names[] = { "ept", "arm-s2", "riscv-gstage" };
+	static const char *const names[] = {
+		"ept", "arm-s2", "riscv-gstage", "amd-npt",
+	};
+	const int nr = ARRAY_SIZE(names);
 	struct axas_create_space cs = { 0 };
 	struct axas_space_stats st;
 	u64 bits;
@@ -276,14 +279,16 @@ static int cmd_create(struct ctl *c, struct cursor *cur)
 
 	if (!f)
 		return usage_error(c, "create", "missing format");
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < nr; i++)
 		if (!strcmp(f, names[i]))
 			break;
-	if (i == 3 && (!strcmp(f, "s2") || !strcmp(f, "arm")))
+	if (i == nr && (!strcmp(f, "s2") || !strcmp(f, "arm")))
 		i = AXAS_FORMAT_ARM_S2;
-	if (i == 3 && (!strcmp(f, "gstage") || !strcmp(f, "riscv")))
+	if (i == nr && (!strcmp(f, "gstage") || !strcmp(f, "riscv")))
 		i = AXAS_FORMAT_RISCV_GSTAGE;
-	if (i == 3 && !strcmp(f, "native")) {
+	if (i == nr && (!strcmp(f, "npt") || !strcmp(f, "amd")))
+		i = AXAS_FORMAT_AMD_NPT;
+	if (i == nr && !strcmp(f, "native")) {
 		int n = sys_ioctl(c, "create", AXAS_CHECK_EXTENSION,
 				  AXAS_CAP_NATIVE_FORMAT);
 
@@ -291,9 +296,9 @@ static int cmd_create(struct ctl *c, struct cursor *cur)
 			return usage_error(c, "create", "this host has no native format");
 		i = n - 1;
 	}
-	if (i == 3)
+	if (i == nr)
 		return usage_error(c, "create",
-				   "unknown format '%s' (ept, arm-s2, riscv-gstage, native)",
+				   "unknown format '%s' (ept, arm-s2, riscv-gstage, amd-npt, native)",
 				   f);
 	cs.format = i;
 	if (arg_u64(c, cur, "create", "width", &bits) ||
@@ -991,13 +996,14 @@ static int cmd_caps(struct ctl *c)
 			return fail(c, "caps", errno);
 		printf("  %-14s %d", caps[i].name, v);
 		if (caps[i].cap == AXAS_CAP_FORMATS)
-			printf(" (%s%s%s)", v & 1 ? " ept" : "",
-			       v & 2 ? " arm-s2" : "", v & 4 ? " riscv-gstage" : "");
+			printf(" (%s%s%s%s)", v & 1 ? " ept" : "",
+			       v & 2 ? " arm-s2" : "", v & 4 ? " riscv-gstage" : "",
+			       v & 8 ? " amd-npt" : "");
 		if (caps[i].cap == AXAS_CAP_NATIVE_FORMAT && v > 0)
 			printf(" (%s)", axd_format_name(v - 1));
 		putchar('\n');
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		v = sys_ioctl(c, "caps", AXAS_CHECK_EXTENSION,
 			      AXAS_CAP_IA_BITS(i));
 		if (v < 0)
@@ -1146,7 +1152,10 @@ static int cmd_demo(struct ctl *c)
 	static const struct {
 		const char *name;
 		unsigned int bits;
-	} fmts[] = { { "ept", 48 }, { "arm-s2", 40 }, { "riscv-gstage", 41 } };
+	} fmts[] = {
+		{ "ept", 48 }, { "arm-s2", 40 }, { "riscv-gstage", 41 },
+		{ "amd-npt", 48 },
+	};
 	bool was_echo = c->echo, was_k = c->keep_going;
 	bool admin, shown_unpriv = false;
 	int mask, i;
@@ -1160,7 +1169,7 @@ static int cmd_demo(struct ctl *c)
 	c->echo = true;
 	c->keep_going = true;
 	run_line(c, "caps");
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < (int)ARRAY_SIZE(fmts); i++) {
 		if (!(mask & (1 << i)))
 			continue;
 		printf("\n==== %s ====\n", fmts[i].name);
@@ -1220,7 +1229,8 @@ static void help(void)
 	       "long as the process. Numbers take 0x and K/M/G/T suffixes. PERM is a\n"
 	       "subset of \"rwx\". A failing call prints its errno and exits 1.\n"
 	       "\n"
-	       "  create FORMAT BITS BASE SIZE [ad]   FORMAT: ept, arm-s2, riscv-gstage, native\n"
+	       "  create FORMAT BITS BASE SIZE [ad]   FORMAT: ept, arm-s2, riscv-gstage,\n"
+	       "                                      amd-npt (npt), native\n"
 	       "  map-alloc GPA SIZE PERM [lazy|populate] [noblock]   (default populate)\n"
 	       "  map-linear GPA HPA SIZE PERM [device] [noblock]     HPA may be @GPA: the\n"
 	       "                      host address GPA translates to (root)\n"

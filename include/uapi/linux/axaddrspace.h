@@ -30,6 +30,7 @@
 #define AXAS_FORMAT_EPT			0	/* Intel EPT */
 #define AXAS_FORMAT_ARM_S2		1	/* AArch64 Stage-2, 4 KiB granule */
 #define AXAS_FORMAT_RISCV_GSTAGE	2	/* RISC-V G-stage (Sv39x4/Sv48x4) */
+#define AXAS_FORMAT_AMD_NPT		3	/* AMD nested paging (4-level) */
 
 /*
  * Extensions for AXAS_CHECK_EXTENSION. The ioctl returns 0 when the
@@ -67,7 +68,7 @@
  * struct axas_create_space - AXAS_CREATE_SPACE argument
  * @format: AXAS_FORMAT_*.
  * @ia_bits: guest-physical width: EPT 48 or 57; Stage-2 32 to 48;
- *	G-stage 41 or 50 (see AXAS_CAP_IA_BITS).
+ *	G-stage 41 or 50; NPT 48 (see AXAS_CAP_IA_BITS).
  * @base: first guest-physical address, 4 KiB aligned.
  * @size: bytes, 4 KiB aligned, non-zero; @base + @size <= 2^@ia_bits.
  * @flags: AXAS_SPACE_*.
@@ -86,7 +87,8 @@ struct axas_create_space {
 /*
  * Test only, and only when the module was loaded with test_hooks=1: the
  * leaves that guest faults install are wrong in the way the hardware must
- * reject (G-stage: U clear; Stage-2: AF clear; EPT: write without read),
+ * reject (G-stage: U clear; Stage-2: AF clear; NPT: U/S clear; not
+ * available on EPT),
  * so that guest tests can show they tell a wrong table from a right one.
  */
 #define AXAS_SPACE_TEST_WRONG_LEAF	(1U << 1)
@@ -222,7 +224,7 @@ struct axas_space_stats {
  * @buf_size: in: bytes at @buf; out: bytes the dump takes. When it does
  *	not fit, nothing is written and the call fails with -ENOSPC.
  * @root: out: the register that points hardware at the table: EPTP,
- *	VTTBR_EL2 or hgatp (VMID included).
+ *	VTTBR_EL2 or hgatp (VMID included), or nCR3 (no ASID in it).
  * @ctl: out: VTCR_EL2 for Stage-2; 0 otherwise.
  * @nr_tables: out: records written.
  * @flags: in: zero.

@@ -66,6 +66,7 @@ static const struct {
 	{ AXAS_FMT_EPT, 48 },
 	{ AXAS_FMT_ARM_S2, 40 },
 	{ AXAS_FMT_RISCV_GSTAGE, 41 },
+	{ AXAS_FMT_AMD_NPT, 48 },
 };
 
 static double now_ns(void)
@@ -316,7 +317,7 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("# axas-user bench: best of %u; linear %llu GiB, areas %llu MiB; "
-	       "ept/48, arm-s2/40, riscv-gstage/41\n", reps,
+	       "ept/48, arm-s2/40, riscv-gstage/41, amd-npt/48\n", reps,
 	       (unsigned long long)(lin_size / GIB),
 	       (unsigned long long)(area_size / MIB));
 	{

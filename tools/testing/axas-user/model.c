@@ -269,6 +269,7 @@ static u64 fmt_pa_limit(u32 format)
 {
 	switch (format) {
 	case AXAS_FMT_EPT:
+	case AXAS_FMT_AMD_NPT:
 		return 1ULL << 52;
 	case AXAS_FMT_ARM_S2:
 		return 1ULL << 48;
@@ -285,6 +286,10 @@ static void fmt_geometry(struct sess *s)
 	switch (s->format) {
 	case AXAS_FMT_EPT:
 		s->top_level = s->ia_bits <= 48 ? 3 : 4;
+		s->root_pages = 1;
+		break;
+	case AXAS_FMT_AMD_NPT:
+		s->top_level = 3;	/* PML4 */
 		s->root_pages = 1;
 		break;
 	case AXAS_FMT_ARM_S2:

@@ -8,7 +8,10 @@
  *    descriptors with the 4 KiB granule, initial lookup level and
  *    concatenated translation tables;
  *  - RISC-V privileged specification, "Hypervisor Extension": hgatp,
- *    Sv39x4/Sv48x4, and the Sv39/Sv48 PTE format and walk algorithm.
+ *    Sv39x4/Sv48x4, and the Sv39/Sv48 PTE format and walk algorithm;
+ *  - AMD64 APM vol. 2, "Nested Paging" (nCR3, nested walks as user
+ *    accesses) and "Long-Mode Page Translation" (the 4-level entries,
+ *    reserved bits, PAT/PCD/PWT).
  *
  * Levels are numbered as in the core (0 = 4 KiB leaf level) only at the
  * interface; the per-format code follows each manual. Besides what makes
@@ -17,7 +20,9 @@
  * RWX = 7, leaves ignore PAT with memory type WB or UC; Stage-2 leaves
  * with AF set, MemAttr 0xF/inner-shareable or 0x1/non-shareable, XN 0b00
  * or 0b10; G-stage leaves with U and A set and D == W, non-leaf entries
- * with V only; no bit set outside the fields the core uses. A deviation
+ * with V only; NPT entries with U/S, tables P|RW|US|A, leaves with A set,
+ * D == RW, PAT clear and PCD == PWT (PAT index 0 or 3); no bit set
+ * outside the fields the core uses. A deviation
  * is reported as malformed (-EIO).
  */
 #include <string.h>
@@ -400,6 +405,111 @@ static const struct rd_fmt rd_gs = {
 	.max_leaf	= 2,
 };
 
+/* ---- AMD NPT (long-mode 4-level tables under nCR3) --------------------- */
+
+#define NPT_M		52	/* MAXPHYADDR: the widest the architecture allows */
+#define NPT_ADDR	GENMASK_ULL(NPT_M - 1, 12)
+#define NPT_P		BIT_ULL(0)
+#define NPT_RW		BIT_ULL(1)
+#define NPT_US		BIT_ULL(2)
+#define NPT_PWT		BIT_ULL(3)
+#define NPT_PCD		BIT_ULL(4)
+#define NPT_A		BIT_ULL(5)
+#define NPT_D		BIT_ULL(6)
+#define NPT_PS		BIT_ULL(7)	/* PAT in a 4 KiB PTE */
+#define NPT_G		BIT_ULL(8)
+#define NPT_PAT_LARGE	BIT_ULL(12)
+#define NPT_NX		BIT_ULL(63)
+#define NPT_SW_OWNED	BIT_ULL(52)	/* an available bit the core may use */
+
+static int npt_regs(const struct axas_hw_regs *regs, struct refdec_geo *geo,
+		    const char **why)
+{
+	u64 ncr3 = regs->root;
+
+	/* Long-mode CR3 layout; the core promises PWT = PCD = 0. */
+	if (ncr3 & ~NPT_ADDR) {
+		*why = "nCR3 bits besides the PML4 base set";
+		return -EIO;
+	}
+	if (regs->ctl) {
+		*why = "NPT: ctl not 0";
+		return -EIO;
+	}
+	geo->oa_bits = NPT_M;
+	geo->levels = 4;
+	geo->ia_bits = 48;
+	geo->root_pa = ncr3;
+	geo->root_entries = 512;
+	geo->root_pages = 1;
+	geo->vmid = 0;
+	return 0;
+}
+
+/* Permissions combine across levels: R/W and NX of every entry count. */
+static u32 npt_perms(u64 pte)
+{
+	return AXAS_READ | (pte & NPT_RW ? AXAS_WRITE : 0) |
+	       (pte & NPT_NX ? 0 : AXAS_EXEC);
+}
+
+static void npt_decode(u64 pte, unsigned int level, struct rd_ent *e)
+{
+	bool leaf;
+	u64 low;
+
+	e->why = NULL;
+	if (!(pte & NPT_P)) {
+		e->kind = RD_INVALID;
+		return;
+	}
+	if (pte & GENMASK_ULL(51, NPT_M))
+		RD_BAD_RET(e, "NPT reserved address bits 51:M");
+	/* The nested walk is a user access: a supervisor entry faults. */
+	if (!(pte & NPT_US))
+		RD_BAD_RET(e, "NPT entry without U/S");
+	/* PML4E: bit 7 (PS) and bit 8 must be zero. */
+	if (level == 3 && (pte & (NPT_PS | NPT_G)))
+		RD_BAD_RET(e, "NPT PML4E with bit 7 or 8 set (MBZ)");
+	leaf = !level || (pte & NPT_PS);
+
+	if (!leaf) {
+		/* Promise: P, RW, US, A and the address; walks write-back. */
+		if ((pte & ~NPT_ADDR) != (NPT_P | NPT_RW | NPT_US | NPT_A))
+			RD_BAD_RET(e, "NPT table entry not exactly P|RW|US|A");
+		e->kind = RD_TABLE;
+		e->pa = pte & NPT_ADDR;
+		return;
+	}
+
+	/* Large leaves: PAT at bit 12, then reserved bits up to the address. */
+	low = level ? GENMASK_ULL(12 + 9 * level - 1, 13) : 0;
+	if (pte & low)
+		RD_BAD_RET(e, "NPT reserved bits in a large-page address");
+	if (pte & (level ? NPT_PAT_LARGE : NPT_PS))
+		RD_BAD_RET(e, "NPT leaf with PAT set (index 0 or 3 expected)");
+	if (!!(pte & NPT_PCD) != !!(pte & NPT_PWT))
+		RD_BAD_RET(e, "NPT leaf memory type neither WB nor UC");
+	if (!(pte & NPT_A))
+		RD_BAD_RET(e, "NPT leaf without A");
+	if (!!(pte & NPT_D) != !!(pte & NPT_RW))
+		RD_BAD_RET(e, "NPT leaf with D != RW");
+	/* Allowed: address, P/RW/US/PWT/PCD/A/D, PS, NX, owned. */
+	if (pte & ~(NPT_ADDR | GENMASK_ULL(6, 0) | (level ? NPT_PS : 0) |
+		    NPT_NX | NPT_SW_OWNED))
+		RD_BAD_RET(e, "NPT leaf with unexpected bits");
+	e->kind = RD_LEAF;
+	e->pa = pte & NPT_ADDR & ~(level ? NPT_PAT_LARGE : 0);
+	e->flags = npt_perms(pte) | (pte & NPT_PCD ? AXAS_DEVICE : 0);
+}
+
+static const struct rd_fmt rd_npt = {
+	.regs		= npt_regs,
+	.decode		= npt_decode,
+	.table_perms	= npt_perms,
+	.max_leaf	= 2,
+};
+
 /* ---- common ------------------------------------------------------------ */
 
 static const struct rd_fmt *rd_fmt(u32 format)
@@ -411,6 +521,8 @@ static const struct rd_fmt *rd_fmt(u32 format)
 		return &rd_s2;
 	case AXAS_FMT_RISCV_GSTAGE:
 		return &rd_gs;
+	case AXAS_FMT_AMD_NPT:
+		return &rd_npt;
 	}
 	return NULL;
 }

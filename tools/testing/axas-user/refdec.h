@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Reference decoders of the three nested page-table formats, written from
+ * Reference decoders of the four nested page-table formats, written from
  * the architecture manuals and independent of the core: they start from
  * the register values axas_hw_regs() reports and read raw table memory
  * (physical address == virtual address in this build). Besides what the
@@ -37,7 +37,7 @@ struct refdec_leaf {
  * @root_pa: address of the root table.
  * @root_entries: entries of the root.
  * @root_pages: 4 KiB pages the root spans (at least one).
- * @vmid: the VMID field (0 for EPT, which has none).
+ * @vmid: the VMID field (0 for EPT and NPT, which have none).
  */
 struct refdec_geo {
 	unsigned int ia_bits;

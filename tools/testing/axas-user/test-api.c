@@ -17,9 +17,11 @@ typedef void (*t_runner)(const char *, bool (*)(void *), void *);
 
 /*
  * Widths the formats accept: EPT 48 and 57 (the walk lengths), Stage-2
- * anything from 32 to 48 (T0SZ), G-stage 41 and 50 (Sv39x4, Sv48x4).
+ * anything from 32 to 48 (T0SZ), G-stage 41 and 50 (Sv39x4, Sv48x4), NPT
+ * 48 only (4-level long-mode tables).
  */
-static const u32 fmt_min[] = { 48, 32, 41 }, fmt_max[] = { 57, 48, 50 };
+static const u32 fmt_min[AXAS_FMT_COUNT] = { 48, 32, 41, 48 };
+static const u32 fmt_max[AXAS_FMT_COUNT] = { 57, 48, 50, 48 };
 
 static bool width_ok(u32 f, u32 ia)
 {
@@ -104,6 +106,7 @@ static bool t_names(void *arg)
 	ok &= T_CHECK(!strcmp(axas_format_name(AXAS_FMT_ARM_S2), "arm-s2"), "");
 	ok &= T_CHECK(!strcmp(axas_format_name(AXAS_FMT_RISCV_GSTAGE),
 			      "riscv-gstage"), "");
+	ok &= T_CHECK(!strcmp(axas_format_name(AXAS_FMT_AMD_NPT), "amd-npt"), "");
 	ok &= T_CHECK(!axas_format_name(AXAS_FMT_COUNT), "");
 	ok &= T_CHECK(!axas_format_name(~0U), "");
 	axas_space_destroy(NULL);
@@ -247,6 +250,14 @@ static bool t_regs(void *arg)
 					      (regs.ctl >> 6) & 3, tc->ia_bits);
 				break;
 			}
+			case AXAS_FMT_AMD_NPT:
+				/* nCR3: the PML4 address alone, no ASID. */
+				levels = 4;
+				root_pages = 1;
+				ok &= T_CHECK(!(regs.root & 0xfff) && regs.ctl == 0,
+					      "nCR3 %#llx ctl %#llx", regs.root,
+					      regs.ctl);
+				break;
 			default:
 				levels = tc->ia_bits <= 41 ? 3 : 4;
 				root_pages = 4;
@@ -346,7 +357,8 @@ static bool t_bits(void *arg)
 		AXAS_READ | AXAS_WRITE | AXAS_EXEC,
 	};
 	u64 sw = bc->format == AXAS_FMT_EPT ? BIT_ULL(52) :
-		 bc->format == AXAS_FMT_ARM_S2 ? BIT_ULL(55) : 3ULL << 8;
+		 bc->format == AXAS_FMT_ARM_S2 ? BIT_ULL(55) :
+		 bc->format == AXAS_FMT_AMD_NPT ? BIT_ULL(52) : 3ULL << 8;
 	struct axas_space *as = axas_space_create(&cfg);
 	unsigned int i, level;
 	bool ok = true;
@@ -382,6 +394,14 @@ static bool t_bits(void *arg)
 			       (flags & AXAS_WRITE ? BIT(7) : 0) |
 			       (flags & AXAS_EXEC ? 0 : 2ULL << 53);
 			break;
+		case AXAS_FMT_AMD_NPT:
+			/* P, U/S, A; R/W + D; NX; PCD + PWT (PAT index 3); PS. */
+			want = hpa | 1 | BIT(2) | BIT(5) |
+			       (flags & AXAS_WRITE ? BIT(1) | BIT(6) : 0) |
+			       (flags & AXAS_EXEC ? 0 : BIT_ULL(63)) |
+			       (flags & AXAS_DEVICE ? BIT(3) | BIT(4) : 0) |
+			       (block ? BIT(7) : 0);
+			break;
 		default:
 			want = (hpa >> 12 << 10) | 1 | BIT(4) | BIT(6) |
 			       (flags & AXAS_READ ? 2 : 0) |
@@ -409,7 +429,8 @@ static bool t_bits(void *arg)
 		pte = root[((1ULL << 21) >> (12 + 9 * (geo.levels - 1))) &
 			   (geo.root_entries - 1)];
 		want_flags = bc->format == AXAS_FMT_EPT ? 7 :
-			     bc->format == AXAS_FMT_ARM_S2 ? 3 : 1;
+			     bc->format == AXAS_FMT_ARM_S2 ? 3 :
+			     bc->format == AXAS_FMT_AMD_NPT ? 0x27 : 1;
 		if (bc->format == AXAS_FMT_RISCV_GSTAGE)
 			ok &= T_CHECK((pte & 0x3ff) == want_flags,
 				      "table %#llx", pte);
@@ -429,6 +450,7 @@ void suite_bits(t_runner run)
 		{ AXAS_FMT_ARM_S2, 33 }, { AXAS_FMT_ARM_S2, 40 },
 		{ AXAS_FMT_ARM_S2, 48 },
 		{ AXAS_FMT_RISCV_GSTAGE, 41 }, { AXAS_FMT_RISCV_GSTAGE, 50 },
+		{ AXAS_FMT_AMD_NPT, 48 },
 	};
 	unsigned int i;
 

@@ -265,7 +265,7 @@ void suite_stress(void (*run)(const char *, bool (*)(void *), void *))
 {
 	static const struct t_cfg cfgs[] = {
 		{ AXAS_FMT_EPT, 48 }, { AXAS_FMT_ARM_S2, 40 },
-		{ AXAS_FMT_RISCV_GSTAGE, 41 },
+		{ AXAS_FMT_RISCV_GSTAGE, 41 }, { AXAS_FMT_AMD_NPT, 48 },
 	};
 	unsigned int i;
 	char name[64];

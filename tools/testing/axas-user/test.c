@@ -38,6 +38,7 @@ const struct t_cfg t_cfgs[] = {
 	{ AXAS_FMT_ARM_S2, 48 },
 	{ AXAS_FMT_RISCV_GSTAGE, 41 },
 	{ AXAS_FMT_RISCV_GSTAGE, 50 },
+	{ AXAS_FMT_AMD_NPT, 48 },
 };
 const unsigned int t_nr_cfgs = ARRAY_SIZE(t_cfgs);
 

@@ -701,7 +701,7 @@ static void sec_sys(void)
 		const char *name;
 		long want;	/* -1: any positive value */
 	} caps[] = {
-		{ AXAS_CAP_FORMATS, "FORMATS", 0x7 },
+		{ AXAS_CAP_FORMATS, "FORMATS", 0xf },
 		{ AXAS_CAP_USER_REGION, "USER_REGION", 1 },
 		{ AXAS_CAP_MAP_LINEAR, "MAP_LINEAR", 1 },
 		{ AXAS_CAP_LAZY_ALLOC, "LAZY_ALLOC", 1 },
@@ -717,7 +717,9 @@ static void sec_sys(void)
 		{ AXAS_CAP_IA_BITS(AXAS_FORMAT_ARM_S2), "IA_BITS(ARM_S2)", 0x1ffff },
 		{ AXAS_CAP_IA_BITS(AXAS_FORMAT_RISCV_GSTAGE), "IA_BITS(RISCV_GSTAGE)",
 		  (1L << (41 - 32)) | (1L << (50 - 32)) },
-		{ AXAS_CAP_IA_BITS(3), "IA_BITS(3)", 0 },
+		{ AXAS_CAP_IA_BITS(AXAS_FORMAT_AMD_NPT), "IA_BITS(AMD_NPT)",
+		  1L << (48 - 32) },
+		{ AXAS_CAP_IA_BITS(4), "IA_BITS(4)", 0 },
 		{ AXAS_CAP_IA_BITS(0xff), "IA_BITS(255)", 0 },
 		{ 0, "0 (unknown)", 0 },
 		{ AXAS_CAP_VCPU, "VCPU", NATIVE_VCPUS },
@@ -871,6 +873,7 @@ static const struct {
 	{ AXAS_FORMAT_ARM_S2, 32, 48 },
 	{ AXAS_FORMAT_RISCV_GSTAGE, 41, 41 },
 	{ AXAS_FORMAT_RISCV_GSTAGE, 50, 50 },
+	{ AXAS_FORMAT_AMD_NPT, 48, 48 },
 };
 
 static void __printf(3, 4)
@@ -980,7 +983,7 @@ static void sec_create(void)
 
 #define CS(f, b, ba, sz) ((struct axas_create_space){ .format = (f), \
 	.ia_bits = (b), .base = (ba), .size = (sz) })
-	create_expect(CS(3, 48, 0, GB(1)), EINVAL, "create_space: format 3");
+	create_expect(CS(4, 48, 0, GB(1)), EINVAL, "create_space: format 4");
 	create_expect(CS(0x80000000u, 48, 0, GB(1)), EINVAL,
 		      "create_space: format 0x80000000");
 	create_expect(CS(~0u, 48, 0, GB(1)), EINVAL,
@@ -989,6 +992,8 @@ static void sec_create(void)
 		static const unsigned int ept_bad[] = { 0, 32, 47, 49, 56, 58, 64, ~0u };
 		static const unsigned int s2_bad[] = { 0, 31, 49, 64, ~0u };
 		static const unsigned int gs_bad[] = { 0, 39, 40, 42, 48, 49, 51, 57, 64, ~0u };
+		/* 4-level long-mode tables only: no 5-level nested paging. */
+		static const unsigned int npt_bad[] = { 0, 32, 39, 47, 49, 52, 57, 64, ~0u };
 
 		for (i = 0; i < ARRAY_SIZE(ept_bad); i++)
 			create_expect(CS(AXAS_FORMAT_EPT, ept_bad[i], 0, GB(1)),
@@ -1000,6 +1005,10 @@ static void sec_create(void)
 			create_expect(CS(AXAS_FORMAT_RISCV_GSTAGE, gs_bad[i], 0, GB(1)),
 				      EINVAL, "create_space: riscv-gstage ia_bits %u",
 				      gs_bad[i]);
+		for (i = 0; i < ARRAY_SIZE(npt_bad); i++)
+			create_expect(CS(AXAS_FORMAT_AMD_NPT, npt_bad[i], 0, GB(1)),
+				      EINVAL, "create_space: amd-npt ia_bits %u",
+				      npt_bad[i]);
 	}
 	create_expect(CS(AXAS_FORMAT_EPT, 48, 0x800, GB(1)), EINVAL,
 		      "create_space: base misaligned (0x800)");
@@ -1024,6 +1033,12 @@ static void sec_create(void)
 	cs = CS(AXAS_FORMAT_RISCV_GSTAGE, 41, 0, GB(1));
 	cs.flags = AXAS_SPACE_EPT_AD;
 	create_expect(cs, EINVAL, "create_space: EPT_AD on riscv-gstage");
+	cs = CS(AXAS_FORMAT_AMD_NPT, 48, 0, GB(1));
+	cs.flags = AXAS_SPACE_EPT_AD;
+	create_expect(cs, EINVAL, "create_space: EPT_AD on amd-npt");
+	cs = CS(AXAS_FORMAT_EPT, 48, 0, GB(1));
+	cs.flags = AXAS_SPACE_TEST_WRONG_LEAF;
+	create_expect(cs, EINVAL, "create_space: TEST_WRONG_LEAF on ept (no such bit)");
 	for (r = 0; r < ARRAY_SIZE(cs.reserved); r++) {
 		cs = CS(AXAS_FORMAT_EPT, 48, 0, GB(1));
 		cs.reserved[r] = 1;
@@ -1795,6 +1810,12 @@ static void check_dump(int fd, const struct model *m, unsigned int format,
 			if (dd.root.memtype != 6 || dd.root.ad != ad)
 				note("EPTP memory type %u A/D %d", dd.root.memtype,
 				     dd.root.ad);
+		} else if (format == AXAS_FORMAT_AMD_NPT) {
+			/* nCR3 is the PML4 address alone, walked WB. */
+			ok &= dd.root.phys == dd.root_reg;
+			if (dd.root.phys != dd.root_reg)
+				note("nCR3 %#llx has bits besides the address",
+				     (unsigned long long)dd.root_reg);
 		} else if (dd.root.vmid != st.vmid) {
 			note("root register VMID %u, stats.vmid %u", dd.root.vmid,
 			     st.vmid);
@@ -1803,6 +1824,7 @@ static void check_dump(int fd, const struct model *m, unsigned int format,
 		note("%s", dd.root.desc);
 		check(ok, "%s: dump: root register points at the first record%s",
 		      tag, format == AXAS_FORMAT_EPT ? " (WB, walk length, A/D)" :
+		      format == AXAS_FORMAT_AMD_NPT ? " (WB, no ASID in nCR3)" :
 		      " with the space's VMID");
 	}
 	for (i = 0; i < dd.nr; i++)
@@ -1887,6 +1909,7 @@ static const struct fmtcfg fmtcfgs[] = {
 	{ AXAS_FORMAT_EPT, 48, "ept48" },
 	{ AXAS_FORMAT_ARM_S2, 40, "arm-s2-40" },
 	{ AXAS_FORMAT_RISCV_GSTAGE, 41, "riscv-gstage-41" },
+	{ AXAS_FORMAT_AMD_NPT, 48, "amd-npt-48" },
 };
 
 static void fmt_behaviour(const struct fmtcfg *f)
@@ -3391,10 +3414,10 @@ static void sec_lifetime(void)
 
 	avail0 = mem_available_kb();
 	for (i = 0; i < 1000; i++) {
-		unsigned int f = i % 3;
+		unsigned int f = i % ARRAY_SIZE(fmtcfgs);
 		long ret;
 
-		fd = mkspace(f, f == 0 ? 48 : f == 1 ? 40 : 41, 0, GB(1));
+		fd = mkspace(fmtcfgs[f].format, fmtcfgs[f].bits, 0, GB(1));
 		if (fd < 0) {
 			if (fails++ < 3)
 				note("iteration %u: create_space: %s", i, retname(fd));
@@ -3410,7 +3433,7 @@ static void sec_lifetime(void)
 	}
 	avail1 = mem_available_kb();
 	check(!fails,
-	      "lifetime: 1000 x (create, populate 64K, fault, pin 64K, close), all three formats");
+	      "lifetime: 1000 x (create, populate 64K, fault, pin 64K, close), every format");
 	check(vmlck_kb() == lck0, "lifetime: VmLck back to %ld kB", lck0);
 	note("MemAvailable %ld kB -> %ld kB", avail0, avail1);
 	check(avail0 < 0 || avail1 >= avail0 - 16384,
