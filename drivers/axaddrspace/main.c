@@ -27,6 +27,11 @@ module_param_named(test_hooks, axas_test_hooks, bool, 0444);
 MODULE_PARM_DESC(test_hooks,
 		 "Allow the test-only space flags, such as AXAS_SPACE_TEST_WRONG_LEAF (default off)");
 
+static bool axas_want_vcpus = true;
+module_param_named(vcpus, axas_want_vcpus, bool, 0444);
+MODULE_PARM_DESC(vcpus,
+		 "Refuse to load where this host cannot run guests (default on); vcpus=0 loads for address spaces alone");
+
 /* Like /dev/kvm: anyone may create spaces; privileged calls check caps. */
 static struct miscdevice axas_miscdev = {
 	.minor	= MISC_DYNAMIC_MINOR,
@@ -40,14 +45,24 @@ static int __init axas_init(void)
 	const char *why = axas_arch_vcpu_unsupported();
 	int ret;
 
+	/*
+	 * A host that should run guests but cannot (arm64 not at EL2, or
+	 * with KVM owning EL2; RISC-V without H) is refused unless the
+	 * caller asked for address spaces alone.
+	 */
+	if (why && axas_want_vcpus) {
+		pr_err("cannot run guests here: %s (load with vcpus=0 for address spaces without vCPUs)\n",
+		       why);
+		return -ENODEV;
+	}
+
 	ret = misc_register(&axas_miscdev);
 	if (ret) {
 		pr_err("cannot register /dev/axaddrspace: %d\n", ret);
 		return ret;
 	}
-	/* Spaces work without vCPUs: say why there are none, and go on. */
 	if (why)
-		pr_info("vCPUs unavailable: %s\n", why);
+		pr_info("vCPUs unavailable: %s (vcpus=0)\n", why);
 	pr_debug("loaded\n");
 	return 0;
 }
