@@ -12,7 +12,7 @@
 #                         on a 6.12 kernel in QEMU (scripts/e2e.sh)
 #   make e2e-all          the three of them
 #   make checkpatch       scripts/checkpatch.pl --strict on drivers/ include/ kunit/
-#                         and the C of tools/ (not tools/testing/axas-user/)
+#                         and the C of tools/ (not axas-user's kernel-header shims)
 #   make kerneldoc        scripts/kernel-doc -none -Wall on include/ drivers/
 #   make sparse           the module (with its tests) built with C=2 W=1
 #   make uapi-check       include/uapi/linux/*.h as C90 and as C++

@@ -31,10 +31,13 @@ sources() {
 }
 
 # The userspace programs are checked too: the VMM tool, the selftest, the
-# end-to-end /init and their shared header. Not tools/testing/axas-user,
-# whose include/linux/ stands in for the kernel's own headers.
+# end-to-end /init, their shared header and the userspace build of the
+# core (tools/testing/axas-user), but not the latter's include/linux/,
+# which stands in for the kernel's own headers.
 checkpatch_dirs=(drivers include kunit tools/axasctl tools/include
-		 tools/testing/selftests tools/testing/axas-e2e)
+		 tools/testing/selftests tools/testing/axas-e2e
+		 tools/testing/axas-user)
+checkpatch_skip=tools/testing/axas-user/include/
 
 # The userspace header that defines __printf() has to spell out
 # __attribute__((format(printf, ...))) itself, which checkpatch flags
@@ -46,7 +49,7 @@ checkpatch() {
 	local cp=(perl "$ksrc/scripts/checkpatch.pl" --no-tree --strict
 		  --show-types --quiet --color=never)
 
-	mapfile -t all < <(sources "${checkpatch_dirs[@]}")
+	mapfile -t all < <(sources "${checkpatch_dirs[@]}" | grep -v "^$checkpatch_skip")
 	if [ ${#all[@]} -eq 0 ]; then
 		echo "checkpatch: no C files"
 		return 0

@@ -18,7 +18,7 @@ void axas_arch_flush(struct axas_space *as, u64 start, u64 end)
 }
 
 /* No instruction runs here: the flush is only counted. */
-bool axas_arch_flush_native(const struct axas_space *as __attribute__((unused)))
+bool axas_arch_flush_native(const struct axas_space *as __maybe_unused)
 {
 	return false;
 }

@@ -66,6 +66,7 @@ struct axas_uhal_stats {
 	unsigned long bad;	/* bad frees, lookups of unallocated memory */
 	unsigned long atomic;	/* allocations made with a space lock held */
 };
+
 void axas_uhal_stats(const struct axas_uhal *uh, struct axas_uhal_stats *st);
 /* Called on every free, before the memory is poisoned or reused. */
 void axas_uhal_set_free_hook(struct axas_uhal *uh,

@@ -44,8 +44,8 @@
 #include "../../../drivers/axaddrspace/space.h"
 
 #define PG	4096ULL
-#define GIB	(1ULL << 30)
-#define MIB	(1ULL << 20)
+#define GIB	BIT_ULL(30)
+#define MIB	BIT_ULL(20)
 
 static unsigned int reps = 5;
 /* -l PHASE -L N: repeat one phase N times, for a profiler to see it. */
@@ -56,6 +56,7 @@ static unsigned int loops(const char *phase)
 {
 	return loop_phase && !strcmp(loop_phase, phase) ? loop_count : 1;
 }
+
 static u64 lin_size = GIB;
 static u64 area_size = 256 * MIB;
 
@@ -275,9 +276,8 @@ static void report(const char *fmt, const char *sfx, const struct result *r,
 	printf("BENCH %s.fault_ratio%s %.3f x\n", fmt, sfx, r->fault / r->ref);
 	printf("BENCH %s.map_eager%s %.1f ns/page\n", fmt, sfx, r->eager);
 	if (r->noblock_ignored)
-		printf("# %s: AXAS_MAP_NOBLOCK was ignored by axas_map_linear(); "
-		       "map_4k used a host address off the 2 MiB congruence\n",
-		       fmt);
+		printf("# %s: AXAS_MAP_NOBLOCK was ignored by axas_map_linear(); map_4k used\n"
+		       "# a host address off the 2 MiB congruence\n", fmt);
 }
 
 int main(int argc, char **argv)
@@ -311,13 +311,13 @@ int main(int argc, char **argv)
 			loop_count = atoi(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: bench [-m] [-r reps] [-s MiB] "
-				"[-g GiB] [-f format] [-l phase -L count]\n");
+			fprintf(stderr,
+				"usage: bench [-m] [-r reps] [-s MiB] [-g GiB] [-f format] [-l phase -L count]\n");
 			return 2;
 		}
 	}
-	printf("# axas-user bench: best of %u; linear %llu GiB, areas %llu MiB; "
-	       "ept/48, arm-s2/40, riscv-gstage/41, amd-npt/48\n", reps,
+	printf("# axas-user bench: best of %u; linear %llu GiB, areas %llu MiB\n"
+	       "# formats ept/48, arm-s2/40, riscv-gstage/41, amd-npt/48\n", reps,
 	       (unsigned long long)(lin_size / GIB),
 	       (unsigned long long)(area_size / MIB));
 	{

@@ -28,8 +28,8 @@
 #define UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION(p, n)
 #define HAVE_POISON	1
 #else
-#define POISON(p, n)	do { } while (0)
-#define UNPOISON(p, n)	do { } while (0)
+#define POISON(p, n)	do { (void)(p); (void)(n); } while (0)
+#define UNPOISON(p, n)	do { (void)(p); (void)(n); } while (0)
 #define HAVE_POISON	0
 #endif
 

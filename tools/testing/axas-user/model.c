@@ -23,13 +23,13 @@
 #include "model.h"
 #include "refdec.h"
 
-#define E_INVAL		(1U << 0)
-#define E_RANGE		(1U << 1)
-#define E_EXIST		(1U << 2)
-#define E_NOENT		(1U << 3)
-#define E_ACCES		(1U << 4)
-#define E_FAULT		(1U << 5)
-#define E_NOMEM		(1U << 6)
+#define E_INVAL		BIT(0)
+#define E_RANGE		BIT(1)
+#define E_EXIST		BIT(2)
+#define E_NOENT		BIT(3)
+#define E_ACCES		BIT(4)
+#define E_FAULT		BIT(5)
+#define E_NOMEM		BIT(6)
 
 #define M_PROT		(AXAS_READ | AXAS_WRITE | AXAS_EXEC)
 #define M_FLAGS		(M_PROT | AXAS_DEVICE)
@@ -112,8 +112,7 @@ static unsigned int err_bit(int ret)
 	return 1U << 31;
 }
 
-static void hist(struct sess *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static __printf(2, 3) void hist(struct sess *s, const char *fmt, ...);
 
 static void hist(struct sess *s, const char *fmt, ...)
 {
@@ -230,8 +229,9 @@ static void free_hook(void *arg, phys_addr_t pa, unsigned int order)
 		return;		/* never reachable: a spare from a cache */
 	}
 	if (!flushed(s, start, end))
-		sess_fail(s, "%s %#llx (guest [%#llx, %#llx)) freed before a "
-			  "TLB flush covered it", order ? "block" :
+		sess_fail(s,
+			  "%s %#llx (guest [%#llx, %#llx)) freed before a TLB flush covered it",
+			  order ? "block" :
 			  u64map_get(&s->op_tables, pa, NULL) ? "table" : "frame",
 			  (unsigned long long)pa, (unsigned long long)start,
 			  (unsigned long long)end);
@@ -375,8 +375,9 @@ bool sess_fini(struct sess *s)
 		if (ok && axas_user_warn_count != warns)
 			ok = sess_fail(s, "WARN during destroy");
 		if (ok && (hs.live_pages || hs.live_allocs))
-			ok = sess_fail(s, "destroy leaked %ld HAL pages in %ld "
-				       "allocations", hs.live_pages,
+			ok = sess_fail(s,
+				       "destroy leaked %ld HAL pages in %ld allocations",
+				       hs.live_pages,
 				       hs.live_allocs);
 		if (ok && hs.bad)
 			ok = sess_fail(s, "destroy: %lu bad HAL calls", hs.bad);
@@ -541,7 +542,8 @@ static void snap_take(struct sess *s, struct snap *sn, bool frees)
 	axas_get_stats(s->as, &sn->st);
 	s->flushes = 0;
 	s->splits = 0;
-	s->chg_start = s->chg_end = 0;
+	s->chg_start = 0;
+	s->chg_end = 0;
 	s->nr_flog = 0;
 	u64map_clear(&s->op_tables);
 	if (frees && refdec_tables(s->format, &s->regs, note_table,
@@ -575,15 +577,17 @@ static bool check_page(struct sess *s, u64 gpa)
 			return sess_fail(s, "translate %#llx outside: %s",
 					 (unsigned long long)gpa, errname(ret));
 		if (rret == 0)
-			return sess_fail(s, "decoder finds %#llx mapped outside "
-					 "the space", (unsigned long long)gpa);
+			return sess_fail(s,
+					 "decoder finds %#llx mapped outside the space",
+					 (unsigned long long)gpa);
 		return true;
 	}
 	p = pg(s, gpa);
 	if (!mapped(p)) {
 		if (ret != -ENOENT || rret != -ENOENT)
-			return sess_fail(s, "%#llx (model: %s) translate %s, "
-					 "decoder %s", (unsigned long long)gpa,
+			return sess_fail(s,
+					 "%#llx (model: %s) translate %s, decoder %s",
+					 (unsigned long long)gpa,
 					 p->state == M_LAZY ? "lazy" : "free",
 					 errname(ret), errname(rret));
 		return true;
@@ -591,8 +595,8 @@ static bool check_page(struct sess *s, u64 gpa)
 	off = gpa & (M_PAGE - 1);
 	if (ret || tr.hpa != p->hpa + off || tr.flags != p->flags ||
 	    tr.leaf_size != M_SZ(p->level))
-		return sess_fail(s, "translate %#llx: %s hpa %#llx flags %#x "
-				 "leaf %#llx; model hpa %#llx flags %#x leaf %#llx",
+		return sess_fail(s,
+				 "translate %#llx: %s hpa %#llx flags %#x leaf %#llx; model hpa %#llx flags %#x leaf %#llx",
 				 (unsigned long long)gpa, errname(ret),
 				 (unsigned long long)tr.hpa, tr.flags,
 				 (unsigned long long)tr.leaf_size,
@@ -600,8 +604,8 @@ static bool check_page(struct sess *s, u64 gpa)
 				 (unsigned long long)M_SZ(p->level));
 	if (rret || rl.hpa != p->hpa + off ||
 	    rl.flags != cmp_flags(s, p->flags) || rl.level != p->level)
-		return sess_fail(s, "decoder %#llx: %s hpa %#llx flags %#x "
-				 "level %u; model hpa %#llx flags %#x level %u",
+		return sess_fail(s,
+				 "decoder %#llx: %s hpa %#llx flags %#x level %u; model hpa %#llx flags %#x level %u",
 				 (unsigned long long)gpa, errname(rret),
 				 (unsigned long long)rl.hpa, rl.flags, rl.level,
 				 (unsigned long long)(p->hpa + off),
@@ -661,8 +665,8 @@ static bool check_stats(struct sess *s, const struct snap *sn, int ret,
 					 (unsigned long long)s->mapped[l]);
 	if (st.data_pages != s->data_pages || st.faults != s->faults ||
 	    st.spurious_faults != s->spurious)
-		return sess_fail(s, "stats data %llu faults %llu spurious %llu; "
-				 "model %llu %llu %llu",
+		return sess_fail(s,
+				 "stats data %llu faults %llu spurious %llu; model %llu %llu %llu",
 				 (unsigned long long)st.data_pages,
 				 (unsigned long long)st.faults,
 				 (unsigned long long)st.spurious_faults,
@@ -675,23 +679,24 @@ static bool check_stats(struct sess *s, const struct snap *sn, int ret,
 						      sn->st.tlb_flushes),
 				 s->flushes);
 	if (s->flushes != exp_flushes)
-		return sess_fail(s, "%lu TLB flushes, expected %llu (%llu "
-				 "split%s)", s->flushes,
+		return sess_fail(s, "%lu TLB flushes, expected %llu (%llu split%s)", s->flushes,
 				 (unsigned long long)exp_flushes,
 				 (unsigned long long)s->splits,
 				 s->format == AXAS_FMT_ARM_S2 ? ", BBM" : "");
 	/* All but the last flush are break-before-make of a block. */
 	for (l = 0; l + 1 < s->nr_flog; l++)
 		if (!s->flog[l].bbm || !s->flog[l].broken)
-			return sess_fail(s, "flush [%#llx, %#llx) before the last "
-					 "one is %s", (unsigned long long)s->flog[l].start,
+			return sess_fail(s,
+					 "flush [%#llx, %#llx) before the last one is %s",
+					 (unsigned long long)s->flog[l].start,
 					 (unsigned long long)s->flog[l].end,
 					 s->flog[l].bbm ? "of a block still valid" :
 					 "not of a block being split");
 	if (s->chg_start != s->chg_end &&
 	    (s->flush_lo > s->chg_start || s->flush_hi < s->chg_end))
-		return sess_fail(s, "flushes [%#llx, %#llx) miss changed leaves "
-				 "[%#llx, %#llx)", (unsigned long long)s->flush_lo,
+		return sess_fail(s,
+				 "flushes [%#llx, %#llx) miss changed leaves [%#llx, %#llx)",
+				 (unsigned long long)s->flush_lo,
 				 (unsigned long long)s->flush_hi,
 				 (unsigned long long)s->chg_start,
 				 (unsigned long long)s->chg_end);
@@ -700,8 +705,9 @@ static bool check_stats(struct sess *s, const struct snap *sn, int ret,
 				 (unsigned long long)st.table_pages,
 				 (unsigned long long)(s->root_pages + s->tables));
 	if ((u64)hs.live_pages != st.table_pages + st.data_pages)
-		return sess_fail(s, "HAL holds %ld pages; stats say %llu table "
-				 "+ %llu data", hs.live_pages,
+		return sess_fail(s,
+				 "HAL holds %ld pages; stats say %llu table + %llu data",
+				 hs.live_pages,
 				 (unsigned long long)st.table_pages,
 				 (unsigned long long)st.data_pages);
 	if (ret) {
@@ -709,8 +715,9 @@ static bool check_stats(struct sess *s, const struct snap *sn, int ret,
 		if (hs.live_pages != sn->hal.live_pages ||
 		    hs.live_allocs != sn->hal.live_allocs ||
 		    axas_user_kmalloc_live != sn->kmalloc)
-			return sess_fail(s, "%s leaked: HAL pages %ld -> %ld, "
-					 "kmalloc %ld -> %ld", errname(ret),
+			return sess_fail(s,
+					 "%s leaked: HAL pages %ld -> %ld, kmalloc %ld -> %ld",
+					 errname(ret),
 					 sn->hal.live_pages, hs.live_pages,
 					 sn->kmalloc, axas_user_kmalloc_live);
 		if (st.table_pages != sn->st.table_pages)
@@ -1143,8 +1150,7 @@ static bool op_translate_limit_quiet(struct sess *s, u64 gpa)
 		exp_len = a - gpa;
 	}
 	if (ret != exp || (!ret && len != exp_len))
-		return sess_fail(s, "translate_limit %#llx: %s len %#llx; "
-				 "expected %s len %#llx",
+		return sess_fail(s, "translate_limit %#llx: %s len %#llx; expected %s len %#llx",
 				 (unsigned long long)gpa, errname(ret),
 				 (unsigned long long)len, errname(exp),
 				 (unsigned long long)exp_len);
@@ -1307,9 +1313,8 @@ static int scan_leaf(void *arg, u64 gpa, const struct refdec_leaf *leaf)
 		if (!mapped(p) || p->level != leaf->level ||
 		    p->hpa != leaf->hpa + (a - gpa) ||
 		    cmp_flags(s, p->flags) != leaf->flags) {
-			sess_fail(s, "decoder leaf %#llx level %u hpa %#llx "
-				  "flags %#x; model at %#llx: state %u level %u "
-				  "hpa %#llx flags %#x",
+			sess_fail(s,
+				  "decoder leaf %#llx level %u hpa %#llx flags %#x; model at %#llx: state %u level %u hpa %#llx flags %#x",
 				  (unsigned long long)gpa, leaf->level,
 				  (unsigned long long)leaf->hpa, leaf->flags,
 				  (unsigned long long)a, p->state, p->level,
@@ -1336,8 +1341,9 @@ static int walk_entry(void *arg, const struct axas_entry *e)
 	u64 a;
 
 	if (e->gpa < wa->last || e->size != 1ULL << (12 + 9 * e->level)) {
-		sess_fail(s, "walk_entries: entry %#llx size %#llx level %u "
-			  "after %#llx", (unsigned long long)e->gpa,
+		sess_fail(s,
+			  "walk_entries: entry %#llx size %#llx level %u after %#llx",
+			  (unsigned long long)e->gpa,
 			  (unsigned long long)e->size, e->level,
 			  (unsigned long long)wa->last);
 		return -1;
@@ -1346,8 +1352,9 @@ static int walk_entry(void *arg, const struct axas_entry *e)
 	if (e->table) {
 		if (e->level > 4 || e->flags ||
 		    axas_uhal_alloc_order(s->uh, e->pa) != 0) {
-			sess_fail(s, "walk_entries: table entry %#llx level %u "
-				  "pa %#llx flags %#x", (unsigned long long)e->gpa,
+			sess_fail(s,
+				  "walk_entries: table entry %#llx level %u pa %#llx flags %#x",
+				  (unsigned long long)e->gpa,
 				  e->level, (unsigned long long)e->pa, e->flags);
 			return -1;
 		}
@@ -1359,8 +1366,8 @@ static int walk_entry(void *arg, const struct axas_entry *e)
 
 		if (!p || !mapped(p) || p->level != e->level ||
 		    p->hpa != e->pa + (a - e->gpa) || p->flags != e->flags) {
-			sess_fail(s, "walk_entries: leaf %#llx level %u pa %#llx "
-				  "flags %#x; model at %#llx: %s",
+			sess_fail(s,
+				  "walk_entries: leaf %#llx level %u pa %#llx flags %#x; model at %#llx: %s",
 				  (unsigned long long)e->gpa, e->level,
 				  (unsigned long long)e->pa, e->flags,
 				  (unsigned long long)a, p ? "differs" : "outside");
@@ -1401,8 +1408,8 @@ bool sess_full_check(struct sess *s, bool translate_all)
 				 (unsigned long long)want_tables,
 				 (unsigned long long)(s->root_pages + s->tables));
 	if (scan.table_pages != st.table_pages || st.table_pages != want_tables)
-		return sess_fail(s, "table pages: decoder reaches %llu, stats "
-				 "%llu, model needs %llu",
+		return sess_fail(s,
+				 "table pages: decoder reaches %llu, stats %llu, model needs %llu",
 				 (unsigned long long)scan.table_pages,
 				 (unsigned long long)st.table_pages,
 				 (unsigned long long)want_tables);
@@ -1413,8 +1420,7 @@ bool sess_full_check(struct sess *s, bool translate_all)
 	axas_uhal_stats(s->uh, &hs);
 	if ((u64)hs.live_pages != st.table_pages + st.data_pages ||
 	    s->frames.nr != s->data_pages)
-		return sess_fail(s, "HAL pages %ld, table %llu + data %llu, "
-				 "model frames %zu",
+		return sess_fail(s, "HAL pages %ld, table %llu + data %llu, model frames %zu",
 				 hs.live_pages, (unsigned long long)st.table_pages,
 				 (unsigned long long)st.data_pages, s->frames.nr);
 	ret = axas_walk_entries(s->as, s->base, s->end - s->base, walk_entry,
@@ -1427,8 +1433,8 @@ bool sess_full_check(struct sess *s, bool translate_all)
 				 (unsigned long long)pages);
 	for (l = 0; l < 5; l++)
 		if (wa.tables[l] != scan.tables[l])
-			return sess_fail(s, "walk_entries: %llu tables under "
-					 "level %u entries, decoder %llu",
+			return sess_fail(s,
+					 "walk_entries: %llu tables under level %u entries, decoder %llu",
 					 (unsigned long long)wa.tables[l], l,
 					 (unsigned long long)scan.tables[l]);
 	if (translate_all && !check_pages(s, s->base, s->end))
@@ -1668,7 +1674,7 @@ static bool random_op(struct sess *s)
 			flags |= AXAS_DEVICE;
 		return op_map_alloc(s, gpa, size, flags, eager);
 	}
-	if (r < 500 || (r < 620)) {
+	if (r < 620) {
 		bool unmap = r < 500;
 
 		if (rnd(s, 10) < 8 && find_run(s, pick_addr(s), true, &rs, &re))

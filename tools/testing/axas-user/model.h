@@ -111,8 +111,7 @@ bool sess_init(struct sess *s, u32 format, u32 ia_bits, int place,
 /* Destroy the space; checks that nothing leaked. */
 bool sess_fini(struct sess *s);
 
-bool sess_fail(struct sess *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3) bool sess_fail(struct sess *s, const char *fmt, ...);
 
 /* Operations: predict, perform, compare. False on any mismatch. */
 bool op_map_linear(struct sess *s, u64 gpa, u64 hpa, u64 size, u32 flags);

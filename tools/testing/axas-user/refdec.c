@@ -57,8 +57,12 @@ static u64 rd_size(unsigned int level)
 	return 1ULL << (12 + 9 * level);
 }
 
-#define RD_BAD_RET(e, msg) do { (e)->kind = RD_BAD; (e)->why = (msg); \
-				return; } while (0)
+/* The entry is one the hardware refuses (or the core promised never to make). */
+static void rd_bad(struct rd_ent *e, const char *why)
+{
+	e->kind = RD_BAD;
+	e->why = why;
+}
 
 /* ---- Intel EPT ------------------------------------------------------- */
 
@@ -119,45 +123,69 @@ static void ept_decode(u64 pte, unsigned int level, struct rd_ent *e)
 		return;
 	}
 	/* Misconfigurations: write without read (010b, 110b). */
-	if ((pte & 3) == 2)
-		RD_BAD_RET(e, "EPT write without read (misconfiguration)");
-	if (pte & GENMASK_ULL(EPT_MAXPHYADDR - 1, 52))
-		RD_BAD_RET(e, "EPT reserved address bits");
+	if ((pte & 3) == 2) {
+		rd_bad(e, "EPT write without read (misconfiguration)");
+		return;
+	}
+	if (pte & GENMASK_ULL(EPT_MAXPHYADDR - 1, 52)) {
+		rd_bad(e, "EPT reserved address bits");
+		return;
+	}
 
 	/* Bit 7 selects a page at PDPTE and PDE level, reserved above. */
-	if (level >= 3 && (pte & BIT_ULL(7)))
-		RD_BAD_RET(e, "EPT bit 7 set in a PML4E/PML5E");
+	if (level >= 3 && (pte & BIT_ULL(7))) {
+		rd_bad(e, "EPT bit 7 set in a PML4E/PML5E");
+		return;
+	}
 	leaf = !level || (level <= 2 && (pte & BIT_ULL(7)));
 
 	if (!leaf) {
-		if (pte & GENMASK_ULL(6, 3))
-			RD_BAD_RET(e, "EPT reserved bits 6:3 in a table entry");
+		if (pte & GENMASK_ULL(6, 3)) {
+			rd_bad(e, "EPT reserved bits 6:3 in a table entry");
+			return;
+		}
 		/* Promise: tables grant everything, the leaf decides. */
-		if ((pte & 7) != 7)
-			RD_BAD_RET(e, "EPT table entry without RWX = 7");
+		if ((pte & 7) != 7) {
+			rd_bad(e, "EPT table entry without RWX = 7");
+			return;
+		}
 		/* Promise: nothing but address and RWX (A may be set by HW). */
-		if (pte & ~(EPT_ADDR | 7 | BIT_ULL(8)))
-			RD_BAD_RET(e, "EPT table entry with unexpected bits");
+		if (pte & ~(EPT_ADDR | 7 | BIT_ULL(8))) {
+			rd_bad(e, "EPT table entry with unexpected bits");
+			return;
+		}
 		e->kind = RD_TABLE;
 		e->pa = pte & EPT_ADDR;
 		return;
 	}
 
-	if (mt == 2 || mt == 3 || mt == 7)
-		RD_BAD_RET(e, "EPT reserved memory type (misconfiguration)");
+	if (mt == 2 || mt == 3 || mt == 7) {
+		rd_bad(e, "EPT reserved memory type (misconfiguration)");
+		return;
+	}
 	low = level ? GENMASK_ULL(12 + 9 * level - 1, 12) : 0;
-	if (pte & low)
-		RD_BAD_RET(e, "EPT reserved bits in a large-page address");
+	if (pte & low) {
+		rd_bad(e, "EPT reserved bits in a large-page address");
+		return;
+	}
 	/* Promises: WB or UC, PAT ignored, R always. */
-	if (mt != 6 && mt != 0)
-		RD_BAD_RET(e, "EPT leaf memory type neither WB nor UC");
-	if (!(pte & BIT_ULL(6)))
-		RD_BAD_RET(e, "EPT leaf without ignore-PAT");
-	if (!level && (pte & BIT_ULL(7)))
-		RD_BAD_RET(e, "EPT 4K leaf with bit 7 set");
+	if (mt != 6 && mt != 0) {
+		rd_bad(e, "EPT leaf memory type neither WB nor UC");
+		return;
+	}
+	if (!(pte & BIT_ULL(6))) {
+		rd_bad(e, "EPT leaf without ignore-PAT");
+		return;
+	}
+	if (!level && (pte & BIT_ULL(7))) {
+		rd_bad(e, "EPT 4K leaf with bit 7 set");
+		return;
+	}
 	/* Allowed: address, RWX, MT, IPAT, bit 7, A/D (8, 9), owned. */
-	if (pte & ~(EPT_ADDR | GENMASK_ULL(9, 0) | EPT_SW_OWNED))
-		RD_BAD_RET(e, "EPT leaf with unexpected bits");
+	if (pte & ~(EPT_ADDR | GENMASK_ULL(9, 0) | EPT_SW_OWNED)) {
+		rd_bad(e, "EPT leaf with unexpected bits");
+		return;
+	}
 	e->kind = RD_LEAF;
 	e->pa = pte & EPT_ADDR;
 	e->flags = ept_perms(pte) | (mt == 0 ? AXAS_DEVICE : 0);
@@ -267,33 +295,51 @@ static void s2_decode(u64 pte, unsigned int level, struct rd_ent *e)
 	}
 	if (arm_level < 3 && (pte & 2)) {
 		/* Table descriptor: promise nothing but address and type. */
-		if (pte & ~(S2_OA | 3))
-			RD_BAD_RET(e, "S2 table descriptor with other bits");
+		if (pte & ~(S2_OA | 3)) {
+			rd_bad(e, "S2 table descriptor with other bits");
+			return;
+		}
 		e->kind = RD_TABLE;
 		e->pa = pte & S2_OA;
 		return;
 	}
-	if (arm_level == 0)
-		RD_BAD_RET(e, "S2 block descriptor at level 0 (4K granule)");
-	if (arm_level == 3 && !(pte & 2))
-		RD_BAD_RET(e, "S2 reserved descriptor (0b01) at level 3");
+	if (arm_level == 0) {
+		rd_bad(e, "S2 block descriptor at level 0 (4K granule)");
+		return;
+	}
+	if (arm_level == 3 && !(pte & 2)) {
+		rd_bad(e, "S2 reserved descriptor (0b01) at level 3");
+		return;
+	}
 
 	low = GENMASK_ULL(12 + 9 * level - 1, 12) & (level ? ~0ULL : 0);
-	if (pte & low)
-		RD_BAD_RET(e, "S2 block output address not aligned (RES0)");
-	if (pte & GENMASK_ULL(50, 48))
-		RD_BAD_RET(e, "S2 RES0 bits 50:48 set");
-	if (!(pte & BIT_ULL(10)))
-		RD_BAD_RET(e, "S2 leaf with AF clear (access flag fault)");
+	if (pte & low) {
+		rd_bad(e, "S2 block output address not aligned (RES0)");
+		return;
+	}
+	if (pte & GENMASK_ULL(50, 48)) {
+		rd_bad(e, "S2 RES0 bits 50:48 set");
+		return;
+	}
+	if (!(pte & BIT_ULL(10))) {
+		rd_bad(e, "S2 leaf with AF clear (access flag fault)");
+		return;
+	}
 	/* Promises. */
-	if (!(memattr == 0xf && sh == 3) && !(memattr == 0x1 && sh == 0))
-		RD_BAD_RET(e, "S2 leaf neither Normal WB inner-shareable nor "
-			      "Device-nGnRE non-shareable");
-	if (xn != 0 && xn != 2)
-		RD_BAD_RET(e, "S2 leaf XN neither 0b00 nor 0b10");
-	if (pte & ~(S2_OA | GENMASK_ULL(10, 0) | (3ULL << 53) | S2_SW_OWNED))
-		RD_BAD_RET(e, "S2 leaf with unexpected bits (DBM, contiguous, "
-			      "bit 11, software or upper bits)");
+	if (!(memattr == 0xf && sh == 3) && !(memattr == 0x1 && sh == 0)) {
+		rd_bad(e,
+		       "S2 leaf neither Normal WB inner-shareable nor Device-nGnRE non-shareable");
+		return;
+	}
+	if (xn != 0 && xn != 2) {
+		rd_bad(e, "S2 leaf XN neither 0b00 nor 0b10");
+		return;
+	}
+	if (pte & ~(S2_OA | GENMASK_ULL(10, 0) | (3ULL << 53) | S2_SW_OWNED)) {
+		rd_bad(e,
+		       "S2 leaf with unexpected bits (DBM, contiguous, bit 11, software or upper bits)");
+		return;
+	}
 	e->kind = RD_LEAF;
 	e->pa = pte & S2_OA;
 	e->flags = (pte & BIT_ULL(6) ? AXAS_READ : 0) |
@@ -364,34 +410,52 @@ static void gs_decode(u64 pte, unsigned int level, struct rd_ent *e)
 		e->kind = RD_INVALID;
 		return;
 	}
-	if (!(pte & GS_R) && (pte & GS_W))
-		RD_BAD_RET(e, "G-stage W without R (reserved)");
+	if (!(pte & GS_R) && (pte & GS_W)) {
+		rd_bad(e, "G-stage W without R (reserved)");
+		return;
+	}
 	/* 60:54 reserved; 62:61 PBMT and 63 N need Svpbmt / Svnapot. */
-	if (pte & GENMASK_ULL(63, 54))
-		RD_BAD_RET(e, "G-stage reserved/PBMT/N bits set");
+	if (pte & GENMASK_ULL(63, 54)) {
+		rd_bad(e, "G-stage reserved/PBMT/N bits set");
+		return;
+	}
 	if (!(pte & (GS_R | GS_X))) {
-		if (!level)
-			RD_BAD_RET(e, "G-stage pointer at the last level");
+		if (!level) {
+			rd_bad(e, "G-stage pointer at the last level");
+			return;
+		}
 		/* D, A, U are reserved in non-leaf entries; promise V only. */
-		if (pte & ~(GS_PPN | GS_V))
-			RD_BAD_RET(e, "G-stage non-leaf entry with bits besides V");
+		if (pte & ~(GS_PPN | GS_V)) {
+			rd_bad(e, "G-stage non-leaf entry with bits besides V");
+			return;
+		}
 		e->kind = RD_TABLE;
 		e->pa = ppn << 12;
 		return;
 	}
 	/* Superpage: the low PPN fields must be zero. */
-	if (level && (ppn & ((1ULL << (9 * level)) - 1)))
-		RD_BAD_RET(e, "G-stage misaligned superpage");
+	if (level && (ppn & ((1ULL << (9 * level)) - 1))) {
+		rd_bad(e, "G-stage misaligned superpage");
+		return;
+	}
 	/* G-stage accesses are user accesses: U = 0 would fault. */
-	if (!(pte & GS_U))
-		RD_BAD_RET(e, "G-stage leaf without U");
+	if (!(pte & GS_U)) {
+		rd_bad(e, "G-stage leaf without U");
+		return;
+	}
 	/* Without Svadu, A = 0 faults; the core promises D == W. */
-	if (!(pte & GS_A))
-		RD_BAD_RET(e, "G-stage leaf without A");
-	if (!!(pte & GS_D) != !!(pte & GS_W))
-		RD_BAD_RET(e, "G-stage leaf with D != W");
-	if (pte & GS_G)
-		RD_BAD_RET(e, "G-stage leaf with G");
+	if (!(pte & GS_A)) {
+		rd_bad(e, "G-stage leaf without A");
+		return;
+	}
+	if (!!(pte & GS_D) != !!(pte & GS_W)) {
+		rd_bad(e, "G-stage leaf with D != W");
+		return;
+	}
+	if (pte & GS_G) {
+		rd_bad(e, "G-stage leaf with G");
+		return;
+	}
 	e->kind = RD_LEAF;
 	e->pa = ppn << 12;
 	e->flags = (pte & GS_R ? AXAS_READ : 0) |
@@ -463,20 +527,28 @@ static void npt_decode(u64 pte, unsigned int level, struct rd_ent *e)
 		e->kind = RD_INVALID;
 		return;
 	}
-	if (pte & GENMASK_ULL(51, NPT_M))
-		RD_BAD_RET(e, "NPT reserved address bits 51:M");
+	if (pte & GENMASK_ULL(51, NPT_M)) {
+		rd_bad(e, "NPT reserved address bits 51:M");
+		return;
+	}
 	/* The nested walk is a user access: a supervisor entry faults. */
-	if (!(pte & NPT_US))
-		RD_BAD_RET(e, "NPT entry without U/S");
+	if (!(pte & NPT_US)) {
+		rd_bad(e, "NPT entry without U/S");
+		return;
+	}
 	/* PML4E: bit 7 (PS) and bit 8 must be zero. */
-	if (level == 3 && (pte & (NPT_PS | NPT_G)))
-		RD_BAD_RET(e, "NPT PML4E with bit 7 or 8 set (MBZ)");
+	if (level == 3 && (pte & (NPT_PS | NPT_G))) {
+		rd_bad(e, "NPT PML4E with bit 7 or 8 set (MBZ)");
+		return;
+	}
 	leaf = !level || (pte & NPT_PS);
 
 	if (!leaf) {
 		/* Promise: P, RW, US, A and the address; walks write-back. */
-		if ((pte & ~NPT_ADDR) != (NPT_P | NPT_RW | NPT_US | NPT_A))
-			RD_BAD_RET(e, "NPT table entry not exactly P|RW|US|A");
+		if ((pte & ~NPT_ADDR) != (NPT_P | NPT_RW | NPT_US | NPT_A)) {
+			rd_bad(e, "NPT table entry not exactly P|RW|US|A");
+			return;
+		}
 		e->kind = RD_TABLE;
 		e->pa = pte & NPT_ADDR;
 		return;
@@ -484,20 +556,32 @@ static void npt_decode(u64 pte, unsigned int level, struct rd_ent *e)
 
 	/* Large leaves: PAT at bit 12, then reserved bits up to the address. */
 	low = level ? GENMASK_ULL(12 + 9 * level - 1, 13) : 0;
-	if (pte & low)
-		RD_BAD_RET(e, "NPT reserved bits in a large-page address");
-	if (pte & (level ? NPT_PAT_LARGE : NPT_PS))
-		RD_BAD_RET(e, "NPT leaf with PAT set (index 0 or 3 expected)");
-	if (!!(pte & NPT_PCD) != !!(pte & NPT_PWT))
-		RD_BAD_RET(e, "NPT leaf memory type neither WB nor UC");
-	if (!(pte & NPT_A))
-		RD_BAD_RET(e, "NPT leaf without A");
-	if (!!(pte & NPT_D) != !!(pte & NPT_RW))
-		RD_BAD_RET(e, "NPT leaf with D != RW");
+	if (pte & low) {
+		rd_bad(e, "NPT reserved bits in a large-page address");
+		return;
+	}
+	if (pte & (level ? NPT_PAT_LARGE : NPT_PS)) {
+		rd_bad(e, "NPT leaf with PAT set (index 0 or 3 expected)");
+		return;
+	}
+	if (!!(pte & NPT_PCD) != !!(pte & NPT_PWT)) {
+		rd_bad(e, "NPT leaf memory type neither WB nor UC");
+		return;
+	}
+	if (!(pte & NPT_A)) {
+		rd_bad(e, "NPT leaf without A");
+		return;
+	}
+	if (!!(pte & NPT_D) != !!(pte & NPT_RW)) {
+		rd_bad(e, "NPT leaf with D != RW");
+		return;
+	}
 	/* Allowed: address, P/RW/US/PWT/PCD/A/D, PS, NX, owned. */
 	if (pte & ~(NPT_ADDR | GENMASK_ULL(6, 0) | (level ? NPT_PS : 0) |
-		    NPT_NX | NPT_SW_OWNED))
-		RD_BAD_RET(e, "NPT leaf with unexpected bits");
+		    NPT_NX | NPT_SW_OWNED)) {
+		rd_bad(e, "NPT leaf with unexpected bits");
+		return;
+	}
 	e->kind = RD_LEAF;
 	e->pa = pte & NPT_ADDR & ~(level ? NPT_PAT_LARGE : 0);
 	e->flags = npt_perms(pte) | (pte & NPT_PCD ? AXAS_DEVICE : 0);

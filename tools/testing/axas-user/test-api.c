@@ -13,8 +13,6 @@
 #include "refdec.h"
 #include "test.h"
 
-typedef void (*t_runner)(const char *, bool (*)(void *), void *);
-
 /*
  * Widths the formats accept: EPT 48 and 57 (the walk lengths), Stage-2
  * anything from 32 to 48 (T0SZ), G-stage 41 and 50 (Sv39x4, Sv48x4), NPT
@@ -79,7 +77,9 @@ static bool t_create_args(void *arg)
 		ok &= T_CHECK(create_err(f, hi, 0, 4096, 0, &bad) == -EINVAL, "f%u", f);
 		ok &= T_CHECK(create_err(f, hi, 0, 4096, 0, &noops) == -EINVAL, "f%u", f);
 		ok &= T_CHECK(create_err(f, hi, 1ULL << hi, 4096, 0, hal) == -ERANGE, "f%u", f);
-		ok &= T_CHECK(create_err(f, hi, (1ULL << hi) - 4096, 8192, 0, hal) == -ERANGE, "f%u", f);
+		ok &= T_CHECK(create_err(f, hi, (1ULL << hi) - 4096, 8192, 0, hal) == -ERANGE,
+			      "f%u",
+			      f);
 		ok &= T_CHECK(create_err(f, hi, ~0ULL - 4095, 8192, 0, hal) == -ERANGE, "f%u", f);
 		ok &= T_CHECK((e = create_err(f, hi, 0, 1ULL << hi, 0, hal)) == 0,
 			      "f%u: %d", f, e);
@@ -311,7 +311,7 @@ static bool t_default_hal(void *arg)
 	return ok;
 }
 
-void suite_api(t_runner run)
+void suite_api(t_run_fn run)
 {
 	run("api create-args", t_create_args, NULL);
 	run("api names", t_names, NULL);
@@ -443,7 +443,7 @@ static bool t_bits(void *arg)
 	return ok;
 }
 
-void suite_bits(t_runner run)
+void suite_bits(t_run_fn run)
 {
 	static const struct bits_case cases[] = {
 		{ AXAS_FMT_EPT, 48 }, { AXAS_FMT_EPT, 57 },

@@ -15,8 +15,6 @@
 
 #include "test.h"
 
-typedef void (*t_runner)(const char *, bool (*)(void *), void *);
-
 struct step {
 	const char *what;
 	bool (*fn)(struct sess *s, const struct step *st);
@@ -73,7 +71,7 @@ static bool st_pages(struct sess *s, const struct step *st)
 	return ok;
 }
 
-#define G1	(1ULL << 63)
+#define G1	BIT_ULL(63)
 #define PG	4096ULL
 
 static const struct step steps[] = {
@@ -130,13 +128,15 @@ static bool t_inject(void *p)
 			axas_user_inject_arm(0);
 			s.inject = false;
 			if (!ok) {
-				fprintf(stderr, "  step \"%s\", allocation %lu "
-					"failed\n", steps[i].what, n);
+				fprintf(stderr,
+					"  step \"%s\", allocation %lu failed\n",
+					steps[i].what, n);
 				break;
 			}
 			if (failed && s.last_ret != -ENOMEM) {
-				ok = sess_fail(&s, "step %s: allocation %lu failed, "
-					       "returned %d", steps[i].what, n,
+				ok = sess_fail(&s,
+					       "step %s: allocation %lu failed, returned %d",
+					       steps[i].what, n,
 					       s.last_ret);
 				break;
 			}
@@ -191,14 +191,15 @@ static bool t_inject_create(void *p)
 		if (!IS_ERR(as))
 			axas_space_destroy(as);
 		axas_uhal_stats(uh, &st);
-		ok &= T_CHECK(!st.live_pages, "allocation %lu failed: %ld pages "
-			      "leaked", n, st.live_pages);
+		ok &= T_CHECK(!st.live_pages,
+			      "allocation %lu failed: %ld pages leaked",
+			      n, st.live_pages);
 	}
 	axas_uhal_destroy(uh);
 	return ok;
 }
 
-void suite_inject(t_runner run)
+void suite_inject(t_run_fn run)
 {
 	unsigned int c;
 

@@ -16,8 +16,6 @@
 #include "refdec.h"
 #include "test.h"
 
-typedef void (*t_runner)(const char *, bool (*)(void *), void *);
-
 #define PG	M_PAGE
 #define RW	(AXAS_READ | AXAS_WRITE)
 
@@ -213,7 +211,7 @@ out:
 	return ok;
 }
 
-void suite_pages(t_runner run)
+void suite_pages(t_run_fn run)
 {
 	unsigned int c;
 	char name[80];

@@ -12,8 +12,6 @@
 #include "refdec.h"
 #include "test.h"
 
-typedef void (*t_runner)(const char *, bool (*)(void *), void *);
-
 /*
  * EPT accepted ia_bits 32..38, where ept_geometry() computed
  * 1U << (ia_bits - 39): a negative shift count (UBSan). Either the width
@@ -85,9 +83,8 @@ static bool t_reap_nested(void *arg)
 	axas_uhal_stats(uh, &hs);
 	ok &= T_CHECK(st.table_pages == st0.table_pages &&
 		      hs.live_pages == hs0.live_pages,
-		      "after unmapping the whole 1 GiB: table_pages %llu (was "
-		      "%llu), HAL pages %ld (was %ld)", st.table_pages,
-		      st0.table_pages, hs.live_pages, hs0.live_pages);
+		      "after unmapping the whole 1 GiB: table_pages %llu (was %llu), HAL pages %ld (was %ld)",
+		      st.table_pages, st0.table_pages, hs.live_pages, hs0.live_pages);
 	/* Destroy unmaps the whole space, and so met the same leak. */
 	ok &= T_CHECK(!axas_map_linear(as, 1ULL << 30, (1ULL << 30) + 4096,
 				       4 << 20, AXAS_READ), "");
@@ -165,9 +162,8 @@ static bool t_full_width(void *arg)
 		ok &= T_CHECK(st.table_pages == st0.table_pages &&
 			      hs.live_pages == hs0.live_pages && !st.data_pages &&
 			      !st.mapped[0] && !st.mapped[1] && !st.mapped[2],
-			      "after clear: table_pages %llu (was %llu), HAL "
-			      "pages %ld (was %ld)", st.table_pages,
-			      st0.table_pages, hs.live_pages, hs0.live_pages);
+			      "after clear: table_pages %llu (was %llu), HAL pages %ld (was %ld)",
+			      st.table_pages, st0.table_pages, hs.live_pages, hs0.live_pages);
 	}
 	axas_space_destroy(as);
 	axas_uhal_stats(uh, &hs);
@@ -176,7 +172,7 @@ static bool t_full_width(void *arg)
 	return ok;
 }
 
-void suite_regress(t_runner run)
+void suite_regress(t_run_fn run)
 {
 	static const struct t_cfg cfgs[] = {
 		{ AXAS_FMT_EPT, 48 }, { AXAS_FMT_ARM_S2, 40 },

@@ -22,7 +22,7 @@
 #define S_FAULTERS	3
 #define S_REGION	(16ULL << 20)
 #define S_PAGES		(S_REGION / M_PAGE)
-#define S_DELTA		(1ULL << 40)	/* linear hpa = gpa + S_DELTA */
+#define S_DELTA		BIT_ULL(40)	/* linear hpa = gpa + S_DELTA */
 
 struct stress {
 	struct axas_space *as;
@@ -250,8 +250,8 @@ static bool t_stress(void *arg)
 		      "%llu faults, %llu spurious", as_st.faults,
 		      as_st.spurious_faults);
 	if (t_verbose > 1)
-		printf("    %llu faults, %llu spurious, %llu flushes, %llu "
-		       "tables\n", as_st.faults, as_st.spurious_faults,
+		printf("    %llu faults, %llu spurious, %llu flushes, %llu tables\n",
+		       as_st.faults, as_st.spurious_faults,
 		       as_st.tlb_flushes, as_st.table_pages);
 	axas_space_destroy(st.as);
 	axas_uhal_stats(st.uh, &hs);
@@ -261,7 +261,7 @@ static bool t_stress(void *arg)
 	return ok;
 }
 
-void suite_stress(void (*run)(const char *, bool (*)(void *), void *))
+void suite_stress(t_run_fn run)
 {
 	static const struct t_cfg cfgs[] = {
 		{ AXAS_FMT_EPT, 48 }, { AXAS_FMT_ARM_S2, 40 },

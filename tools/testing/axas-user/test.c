@@ -40,6 +40,7 @@ const struct t_cfg t_cfgs[] = {
 	{ AXAS_FMT_RISCV_GSTAGE, 50 },
 	{ AXAS_FMT_AMD_NPT, 48 },
 };
+
 const unsigned int t_nr_cfgs = ARRAY_SIZE(t_cfgs);
 
 unsigned int t_verbose;
@@ -257,15 +258,7 @@ static void suite_model(u64 seed0, unsigned int nr_seeds, unsigned long ops)
 	}
 }
 
-/* Declared by the other suite files. */
-void suite_api(void (*run)(const char *, bool (*)(void *), void *));
-void suite_bits(void (*run)(const char *, bool (*)(void *), void *));
-void suite_inject(void (*run)(const char *, bool (*)(void *), void *));
-void suite_pages(void (*run)(const char *, bool (*)(void *), void *));
-void suite_regress(void (*run)(const char *, bool (*)(void *), void *));
-void suite_stress(void (*run)(const char *, bool (*)(void *), void *));
-
-static void usage(void)
+static void print_help(void)
 {
 	fprintf(stderr,
 		"usage: test [-vF] [-j jobs] [-c fmt/width] [-s seed] [-n seeds]\n"
@@ -318,7 +311,7 @@ int main(int argc, char **argv)
 			char *slash = strchr(optarg, '/');
 
 			if (!slash)
-				usage();
+				print_help();
 			*slash = 0;
 			for (one_cfg.format = 0; one_cfg.format < AXAS_FMT_COUNT;
 			     one_cfg.format++)
@@ -326,13 +319,13 @@ int main(int argc, char **argv)
 					    optarg))
 					break;
 			if (one_cfg.format == AXAS_FMT_COUNT)
-				usage();
+				print_help();
 			one_cfg.ia_bits = strtoul(slash + 1, NULL, 0);
 			have_one_cfg = true;
 			break;
 		}
 		default:
-			usage();
+			print_help();
 		}
 	}
 	if (!jobs)
@@ -340,8 +333,8 @@ int main(int argc, char **argv)
 	job_slots = calloc(jobs, sizeof(*job_slots));
 	if (!job_slots)
 		return 2;
-	printf("axas-user tests: model seeds %llu..%llu, %lu operations each, "
-	       "%u jobs\n", (unsigned long long)seed,
+	printf("axas-user tests: model seeds %llu..%llu, %lu operations each, %u jobs\n",
+	       (unsigned long long)seed,
 	       (unsigned long long)(seed + nr_seeds - 1), ops, jobs);
 
 	suite_api(t_run);

@@ -18,6 +18,15 @@ extern const unsigned int t_nr_cfgs;
 
 extern unsigned int t_verbose;
 
+/* The suites, each in its own file: @run runs one named case. */
+typedef void (*t_run_fn)(const char *name, bool (*fn)(void *), void *arg);
+void suite_api(t_run_fn run);
+void suite_bits(t_run_fn run);
+void suite_inject(t_run_fn run);
+void suite_pages(t_run_fn run);
+void suite_regress(t_run_fn run);
+void suite_stress(t_run_fn run);
+
 /* Check inside a simple test case: prints and returns false on failure. */
 #define T_CHECK(cond, fmt, ...) ({					\
 	bool __ok = (cond);						\
