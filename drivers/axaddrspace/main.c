@@ -56,9 +56,15 @@ static int __init axas_init(void)
 		return -ENODEV;
 	}
 
+	ret = axas_arch_vcpu_hw_enable();
+	if (ret) {
+		pr_err("cannot enable virtualization on every CPU: %d\n", ret);
+		return ret;
+	}
 	ret = misc_register(&axas_miscdev);
 	if (ret) {
 		pr_err("cannot register /dev/axaddrspace: %d\n", ret);
+		axas_arch_vcpu_hw_disable();
 		return ret;
 	}
 	if (why)
@@ -71,6 +77,7 @@ module_init(axas_init);
 static void __exit axas_exit(void)
 {
 	misc_deregister(&axas_miscdev);
+	axas_arch_vcpu_hw_disable();
 	pr_debug("unloaded\n");
 }
 module_exit(axas_exit);
