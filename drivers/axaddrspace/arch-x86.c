@@ -65,4 +65,6 @@ void axas_arch_flush(struct axas_space *as, u64 start, u64 end)
 		return;
 	axas_hw_regs(as, &regs);
 	axas_invept(INVEPT_SINGLE_CONTEXT, regs.root);
+	/* Other CPUs: at their next entry, and now if they run a guest. */
+	axas_x86_vmx_flush(as);
 }

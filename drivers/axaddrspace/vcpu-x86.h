@@ -119,5 +119,15 @@ static inline struct axas_x86_vcpu *axas_x86(struct axas_vcpu *vcpu)
  */
 bool axas_x86_svm_native(void);
 void axas_x86_svm_flush(struct axas_space *as);
+/* The same for EPT spaces and VMX guests (vcpu-x86-vmx.c). */
+void axas_x86_vmx_flush(struct axas_space *as);
+
+/*
+ * vcpu-x86-vmx-switch.S: VMLAUNCH of the current VMCS with the guest's
+ * registers from @gpr (RSP comes from the VMCS); 0 after a VM exit, 1
+ * when VMLAUNCH failed. axas_vmx_exit is where VM exits land (HOST_RIP).
+ */
+int axas_vmx_run(u64 *gpr);
+void axas_vmx_exit(void);
 
 #endif /* _AXADDRSPACE_VCPU_X86_H */
