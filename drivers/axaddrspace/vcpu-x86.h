@@ -120,4 +120,11 @@ static inline struct axas_x86_vcpu *axas_x86(struct axas_vcpu *vcpu)
 bool axas_x86_svm_native(void);
 void axas_x86_svm_flush(struct axas_space *as);
 
+/*
+ * vcpu-x86-svm-switch.S: VMRUN of the VMCB at @vmcb_pa with the guest's
+ * other registers from @gpr (RAX and RSP come from the VMCB), host state
+ * swapped through @host_save_pa. GIF clear, IF set around it.
+ */
+void axas_svm_run(u64 vmcb_pa, u64 *gpr, u64 host_save_pa);
+
 #endif /* _AXADDRSPACE_VCPU_X86_H */
