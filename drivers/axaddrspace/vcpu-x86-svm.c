@@ -16,7 +16,8 @@
  * interrupt makes the guest exit (V_INTR_MASKING) and is taken after
  * STGI. VMSAVE/VMLOAD swap the state VMRUN leaves alone (FS, GS, TR,
  * LDTR, KernelGSBase and the SYSCALL/SYSENTER MSRs) through a per-CPU host
- * save area; the guest may use the FPU, whose user state is saved first.
+ * save area; the guest may use the FPU, whose user state is saved first,
+ * and the debug registers, which host breakpoints get back after it.
  *
  * TLB: every vCPU uses ASID 1, and the whole TLB is flushed by VMRUN
  * (TLB_CONTROL 1: QEMU has no flush by ASID) whenever the vCPU's space
@@ -34,6 +35,7 @@
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <asm/debugreg.h>
 #include <asm/fpu/api.h>
 #include <asm/io.h>
 #include <asm/msr.h>
@@ -428,6 +430,9 @@ static void axas_svm_enter(struct axas_vcpu *vcpu, struct axas_trap *trap)
 	raw_local_irq_enable();
 	axas_svm_run(svm->vmcb_pa, x->gpr, page_to_phys(sc->host_save));
 	raw_local_irq_disable();
+	/* #VMEXIT left DR7 disabled, and the guest may have set DR0-3. */
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
 	asm volatile("stgi" ::: "memory");
 	kernel_fpu_end();
 	WRITE_ONCE(sc->running, NULL);

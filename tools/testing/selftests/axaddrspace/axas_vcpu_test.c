@@ -114,7 +114,7 @@ typedef __u32 u32;
 enum guest_cmd {
 	CMD_NOP, CMD_TOUCH, CMD_MMIO, CMD_STORE, CMD_LOAD, CMD_SPIN, CMD_JUMP,
 	CMD_ILLEGAL, CMD_SUM, CMD_STALE_LOAD, CMD_STALE_STORE, CMD_SYSREG,
-	CMD_PORTIO, CMD_HLT,
+	CMD_PORTIO, CMD_HLT, CMD_DECODE,
 };
 
 #define HC_DONE		0
@@ -2193,6 +2193,14 @@ static void sec_wrongleaf(void)
 
 /* ---- internal errors ----------------------------------------------------- */
 
+#if defined(__x86_64__)
+#define X86_SKIP	NULL
+#else
+#define X86_SKIP	"x86 only: no IN, OUT, HLT or x86 MOV decoding here"
+#endif
+/* x86 DECODE: addq $1, (%rsi), a read-modify-write no MMIO exit can do. */
+#define DECODE_BYTES	0x01068348U
+
 static void sec_internal(void)
 {
 	const struct axas_exit_internal *in;
@@ -2218,6 +2226,13 @@ static void sec_internal(void)
 	      "internal: JUMP to an unmapped address -> INTERNAL_ERROR EXEC_MMIO, data[0] = it");
 	ret = guest_cmd(&vm.cpu, CMD_NOP, 0x0c0ffee, 0, 0);
 	check(is_done(&vm.cpu, ret, 0x0c0ffee), "internal: the vCPU runs again after them");
+
+	skipping = no_guest ? no_guest : X86_SKIP;
+	ret = guest_cmd(&vm.cpu, CMD_DECODE, MMIO_BASE + 0x3000, 0, 0);
+	check(is_internal(&vm.cpu, ret, AXAS_INTERNAL_DECODE, MMIO_BASE + 0x3000) &&
+	      in->data[1] >= GUEST_BASE && in->data[1] < GUEST_BASE + guest_len &&
+	      (u32)in->data[2] == DECODE_BYTES,
+	      "internal: ADD to MMIO -> INTERNAL_ERROR DECODE, data = address, RIP, bytes");
 	vm_free(&vm);
 	skipping = NULL;
 }
@@ -2673,12 +2688,6 @@ static int run_demo(void)
 }
 
 /* ---- port I/O and HLT (x86) ---------------------------------------------- */
-
-#if defined(__x86_64__)
-#define X86_SKIP	NULL
-#else
-#define X86_SKIP	"x86 only: this host has no IN, OUT or HLT"
-#endif
 
 #define PORTIO_PORT	0x3f8
 #define PORTIO_VALUE	0x8899aabbccddeeffULL
