@@ -188,6 +188,7 @@ bench: setup
 	fi
 	@ARCH=riscv scripts/bench-guest.sh
 	@ARCH=arm64 scripts/bench-guest.sh
+	@ARCH=x86_64 scripts/bench-guest.sh
 
 run: setup
 	@if [ -x scripts/run-demo.sh ]; then \

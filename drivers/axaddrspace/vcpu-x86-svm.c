@@ -16,7 +16,8 @@
  * interrupt makes the guest exit (V_INTR_MASKING) and is taken after
  * STGI. VMSAVE/VMLOAD swap the state VMRUN leaves alone (FS, GS, TR,
  * LDTR, KernelGSBase and the SYSCALL/SYSENTER MSRs) through a per-CPU host
- * save area; the guest may use the FPU, whose user state is saved first.
+ * save area; the guest may use the FPU, whose user state is saved first,
+ * and the debug registers, which host breakpoints get back after it.
  *
  * TLB: every vCPU uses ASID 1, and the whole TLB is flushed by VMRUN
  * (TLB_CONTROL 1: QEMU has no flush by ASID) whenever the vCPU's space
@@ -34,6 +35,7 @@
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <asm/debugreg.h>
 #include <asm/fpu/api.h>
 #include <asm/io.h>
 #include <asm/msr.h>
@@ -101,9 +103,6 @@ static struct page *axas_svm_iopm, *axas_svm_msrpm;
 static enum cpuhp_state axas_svm_hp_state;
 static bool axas_svm_on;
 
-/* vcpu-x86-svm-switch.S */
-void axas_svm_run(u64 vmcb_pa, u64 *gpr, u64 host_save_pa);
-
 static const char *axas_svm_unsupported(void)
 {
 	u64 efer, vm_cr;
@@ -113,7 +112,7 @@ static const char *axas_svm_unsupported(void)
 	if (!boot_cpu_has(X86_FEATURE_NPT))
 		return "SVM without nested paging (NPT)";
 	if (pgtable_l5_enabled())
-		return "the host uses 5-level paging, so nested walks would be 5-level; NPT spaces are 4-level";
+		return "the host's 5-level paging makes nested walks 5-level; NPT spaces have 4";
 	rdmsrl(MSR_VM_CR, vm_cr);
 	if (vm_cr & SVM_VM_CR_SVM_DIS_MASK)
 		return "SVM is disabled by the firmware (VM_CR.SVMDIS)";
@@ -414,7 +413,7 @@ static void axas_svm_enter(struct axas_vcpu *vcpu, struct axas_trap *trap)
 	 * this entry sees the new count or the flush interrupts the guest.
 	 */
 	WRITE_ONCE(sc->running, vcpu->as);
-	smp_mb();
+	smp_mb(); /* @running before the count; see axas_x86_svm_flush() */
 	flushes = atomic64_read(&vcpu->as->tlb_flushes);
 	if (flushes != svm->flushes || svm->cpu != cpu || sc->last != svm)
 		vmcb->control.tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
@@ -431,6 +430,9 @@ static void axas_svm_enter(struct axas_vcpu *vcpu, struct axas_trap *trap)
 	raw_local_irq_enable();
 	axas_svm_run(svm->vmcb_pa, x->gpr, page_to_phys(sc->host_save));
 	raw_local_irq_disable();
+	/* #VMEXIT left DR7 disabled, and the guest may have set DR0-3. */
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
 	asm volatile("stgi" ::: "memory");
 	kernel_fpu_end();
 	WRITE_ONCE(sc->running, NULL);
@@ -487,7 +489,7 @@ void axas_x86_svm_flush(struct axas_space *as)
 
 	if (!READ_ONCE(axas_svm_on))
 		return;
-	/* Pairs with the barrier in axas_svm_enter(). */
+	/* The count was bumped: read @running after (axas_svm_enter()). */
 	smp_mb();
 	if (irqs_disabled())
 		return;

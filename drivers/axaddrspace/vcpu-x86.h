@@ -130,4 +130,11 @@ void axas_x86_vmx_flush(struct axas_space *as);
 int axas_vmx_run(u64 *gpr);
 void axas_vmx_exit(void);
 
+/*
+ * vcpu-x86-svm-switch.S: VMRUN of the VMCB at @vmcb_pa with the guest's
+ * other registers from @gpr (RAX and RSP come from the VMCB), host state
+ * swapped through @host_save_pa. GIF clear, IF set around it.
+ */
+void axas_svm_run(u64 vmcb_pa, u64 *gpr, u64 host_save_pa);
+
 #endif /* _AXADDRSPACE_VCPU_X86_H */

@@ -49,7 +49,13 @@ bool axas_vcpu_supported(void)
 	return axas_arch_vcpu_supported();
 }
 
-/* AXAS_CAP_VCPU_FORMAT: 1 + the uAPI format vCPUs walk, 0 without vCPUs. */
+/**
+ * axas_vcpu_format_cap() - AXAS_CHECK_EXTENSION(AXAS_CAP_VCPU_FORMAT)
+ *
+ * Context: any context.
+ * Return: 1 + the AXAS_FORMAT_* the vCPUs of this host walk, 0 without
+ * vCPUs.
+ */
 long axas_vcpu_format_cap(void)
 {
 	int fmt = axas_vcpu_supported() ? axas_arch_vcpu_format() : -1;

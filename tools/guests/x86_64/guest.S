@@ -47,6 +47,8 @@
  *                          of 0x5a5a5a5a5a5a5a5a and each followed by
  *                          REPORT(rax); DONE(0)
  *  13 HLT                  hlt; DONE(rsi)
+ *  14 DECODE(rsi = address) addq $1, (%rsi) (48 83 06 01), which no MMIO
+ *                          exit can complete; DONE(0)
  *
  * The byte at 0x80000004 starts DONE(-2): a guest that reports -2 was
  * started 4 bytes past the RIP the host set.
@@ -154,6 +156,8 @@ dispatch:
 	je	cmd_portio
 	cmp	$13, %rdi
 	je	cmd_hlt
+	cmp	$14, %rdi
+	je	cmd_decode
 	mov	$-1, %rdi
 	/* fall through */
 
@@ -329,6 +333,11 @@ cmd_portio:
 cmd_hlt:
 	hlt
 	mov	%rsi, %rdi
+	jmp	done
+
+cmd_decode:
+	addq	$1, (%rsi)
+	xor	%edi, %edi
 	jmp	done
 
 /* Identity map of the first 4 GiB with 1 GiB pages, A and D preset. */

@@ -114,7 +114,7 @@ typedef __u32 u32;
 enum guest_cmd {
 	CMD_NOP, CMD_TOUCH, CMD_MMIO, CMD_STORE, CMD_LOAD, CMD_SPIN, CMD_JUMP,
 	CMD_ILLEGAL, CMD_SUM, CMD_STALE_LOAD, CMD_STALE_STORE, CMD_SYSREG,
-	CMD_PORTIO, CMD_HLT,
+	CMD_PORTIO, CMD_HLT, CMD_DECODE,
 };
 
 #define HC_DONE		0
@@ -1644,6 +1644,7 @@ static const struct mmio_step {
 	{ "c.sd", 112, 8, true, false, 0, false, { 0, 0 }, false, false },
 #endif
 };
+
 #pragma GCC diagnostic pop
 
 /* What a2 is in each pass. */
@@ -2138,6 +2139,12 @@ static void sec_stale(void)
 
 /* ---- a wrong entry ------------------------------------------------------- */
 
+/* EPT's wrong leaf (W without R) is a misconfiguration, exit reason 49. */
+static bool wrong_leaf_is_misconfig(void)
+{
+	return SPACE_FORMAT == AXAS_FORMAT_EPT;
+}
+
 static void sec_wrongleaf(void)
 {
 	struct vm vm;
@@ -2160,16 +2167,13 @@ static void sec_wrongleaf(void)
 		if (ret)
 			note("map_alloc lazy: %s", retname(ret));
 		ret = guest_cmd(&vm.cpu, CMD_TOUCH, DATA_BASE, 1, 1);
-#if defined(__x86_64__)
-		/* W without R is an EPT misconfiguration: exit reason 49. */
-		if (vcpu_format() == AXAS_FORMAT_EPT)
+		if (wrong_leaf_is_misconfig())
 			check(is_internal(&vm.cpu, ret, AXAS_INTERNAL_TRAP, 49) &&
 			      vm.cpu.run.exit.internal.data[3] == DATA_BASE,
 			      "wrong leaf: TOUCH 1 lazy page (EPT, R clear) -> INTERNAL_ERROR TRAP 49 (misconfiguration), data[3] = the page");
 		else
-#endif
-		check(is_internal(&vm.cpu, ret, AXAS_INTERNAL_ENTRY_REJECTED, DATA_BASE),
-		      "wrong leaf: TOUCH 1 lazy page -> INTERNAL_ERROR ENTRY_REJECTED, data[0] = the page");
+			check(is_internal(&vm.cpu, ret, AXAS_INTERNAL_ENTRY_REJECTED, DATA_BASE),
+			      "wrong leaf: TOUCH 1 lazy page -> INTERNAL_ERROR ENTRY_REJECTED, data[0] = the page");
 		if (!skipping && !ret && vm.cpu.run.exit_reason == AXAS_EXIT_INTERNAL_ERROR)
 			comment("the emulated CPU faulted on and on at the " WRONG_LEAF " leaf: %s",
 				exit_str(&vm.cpu.run));
@@ -2188,6 +2192,14 @@ static void sec_wrongleaf(void)
 }
 
 /* ---- internal errors ----------------------------------------------------- */
+
+#if defined(__x86_64__)
+#define X86_SKIP	NULL
+#else
+#define X86_SKIP	"x86 only: no IN, OUT, HLT or x86 MOV decoding here"
+#endif
+/* x86 DECODE: addq $1, (%rsi), a read-modify-write no MMIO exit can do. */
+#define DECODE_BYTES	0x01068348U
 
 static void sec_internal(void)
 {
@@ -2214,6 +2226,13 @@ static void sec_internal(void)
 	      "internal: JUMP to an unmapped address -> INTERNAL_ERROR EXEC_MMIO, data[0] = it");
 	ret = guest_cmd(&vm.cpu, CMD_NOP, 0x0c0ffee, 0, 0);
 	check(is_done(&vm.cpu, ret, 0x0c0ffee), "internal: the vCPU runs again after them");
+
+	skipping = no_guest ? no_guest : X86_SKIP;
+	ret = guest_cmd(&vm.cpu, CMD_DECODE, MMIO_BASE + 0x3000, 0, 0);
+	check(is_internal(&vm.cpu, ret, AXAS_INTERNAL_DECODE, MMIO_BASE + 0x3000) &&
+	      in->data[1] >= GUEST_BASE && in->data[1] < GUEST_BASE + guest_len &&
+	      (u32)in->data[2] == DECODE_BYTES,
+	      "internal: ADD to MMIO -> INTERNAL_ERROR DECODE, data = address, RIP, bytes");
 	vm_free(&vm);
 	skipping = NULL;
 }
@@ -2670,12 +2689,6 @@ static int run_demo(void)
 
 /* ---- port I/O and HLT (x86) ---------------------------------------------- */
 
-#if defined(__x86_64__)
-#define X86_SKIP	NULL
-#else
-#define X86_SKIP	"x86 only: this host has no IN, OUT or HLT"
-#endif
-
 #define PORTIO_PORT	0x3f8
 #define PORTIO_VALUE	0x8899aabbccddeeffULL
 
@@ -2767,7 +2780,8 @@ static void sec_hlt(void)
 	      regs.pc < GUEST_BASE + guest_len,
 	      "hlt: HLT -> HLT exit, the guest's pc in its code");
 	ret = vrun(&vm.cpu);
-	check(is_done(&vm.cpu, ret, 0x417), "hlt: the next RUN resumes after the HLT -> DONE(" RN_A1 ")");
+	check(is_done(&vm.cpu, ret, 0x417),
+	      "hlt: the next RUN resumes after the HLT -> DONE(" RN_A1 ")");
 	vm_free(&vm);
 	skipping = NULL;
 }
