@@ -176,7 +176,7 @@ check: setup
 	+@MAKE="$(MAKE)" scripts/check.sh checkpatch kerneldoc sparse uapi-check \
 		sample headers-6.1 axas-user-check \
 		kunit-x86_64 kunit-arm64 kunit-riscv \
-		e2e-x86_64 e2e-arm64 e2e-riscv
+		e2e-x86_64 check-vmx e2e-arm64 e2e-riscv
 
 # The core natively, then a guest's faults in the emulated riscv64 and
 # arm64 hosts.
