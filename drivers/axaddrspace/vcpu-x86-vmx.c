@@ -30,6 +30,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitfield.h>
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/gfp.h>
@@ -42,7 +43,8 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
-#include <asm/gsseg.h>
+/* For load_gs_index(), which moved to <asm/gsseg.h> in 6.2. */
+#include <asm/mmu_context.h>
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include <asm/tlbflush.h>
@@ -77,6 +79,13 @@
 #define VMX_VMFAIL		(~0ULL)
 
 #define VMX_INVEPT_SINGLE	1
+
+/* IA32_VMX_BASIC (SDM volume 3D, "Basic VMX Information"). */
+#define VMX_BASIC_REVISION	GENMASK_ULL(30, 0)
+#define VMX_BASIC_SIZE		GENMASK_ULL(44, 32)
+#define VMX_BASIC_MEMTYPE	GENMASK_ULL(53, 50)
+#define VMX_BASIC_MEMTYPE_WB	6
+#define VMX_BASIC_TRUE		BIT_ULL(55)
 
 /* What every vCPU needs; axas_vmx_unsupported() checks that it is there. */
 #define VMX_PIN_WANT		(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING)
@@ -236,12 +245,12 @@ static const char *axas_vmx_read_caps(struct axas_vmx_caps *c)
 	u64 basic;
 
 	rdmsrl(MSR_IA32_VMX_BASIC, basic);
-	if (vmx_basic_vmcs_size(basic) > PAGE_SIZE)
+	if (FIELD_GET(VMX_BASIC_SIZE, basic) > PAGE_SIZE)
 		return "the VMCS is larger than a page";
-	if (vmx_basic_vmcs_mem_type(basic) != X86_MEMTYPE_WB)
+	if (FIELD_GET(VMX_BASIC_MEMTYPE, basic) != VMX_BASIC_MEMTYPE_WB)
 		return "the VMCS is not write-back memory";
-	c->revision = vmx_basic_vmcs_revision_id(basic);
-	true_ctls = basic & VMX_BASIC_TRUE_CTLS;
+	c->revision = FIELD_GET(VMX_BASIC_REVISION, basic);
+	true_ctls = basic & VMX_BASIC_TRUE;
 
 	if (!axas_vmx_ctl(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 			  MSR_IA32_VMX_PINBASED_CTLS, VMX_PIN_WANT, &c->pin))
@@ -593,8 +602,8 @@ static void axas_vmx_exit_trap(struct axas_x86_vcpu *x, struct axas_trap *trap)
 		if ((intr & INTR_INFO_VALID_MASK) &&
 		    (intr & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR) {
 			/* The host's NMI: raise it again, to the host. */
-			__apic_send_IPI_mask(cpumask_of(smp_processor_id()),
-					     NMI_VECTOR);
+			apic->send_IPI_mask(cpumask_of(smp_processor_id()),
+					    NMI_VECTOR);
 			trap->kind = AXAS_TRAP_IRQ;
 			return;
 		}
