@@ -11,6 +11,8 @@
 #   make e2e ARCH=A       the module, its sample client and the selftests
 #                         on a 6.12 kernel in QEMU (scripts/e2e.sh)
 #   make e2e-all          the three of them
+#   make check-vmx        x86_64 guests on Intel VMX with EPT: the vCPU
+#                         selftest in Bochs (E2E_EMU=bochs scripts/e2e.sh)
 #   make checkpatch       scripts/checkpatch.pl --strict on drivers/ include/ kunit/
 #                         and the C of tools/ (not axas-user's kernel-header shims)
 #   make kerneldoc        scripts/kernel-doc -none -Wall on include/ drivers/
@@ -67,7 +69,7 @@ clean_module	= find drivers kunit \( -name '*.o' -o -name '.*.cmd' -o -name '.*.
 .PHONY: all modules sample headers-6.1 setup prepare kdir clean distclean help \
 	checkpatch kerneldoc sparse uapi-check axas-user-check \
 	kunit kunit-all kunit-x86_64 kunit-arm64 kunit-riscv check bench run \
-	e2e e2e-all e2e-x86_64 e2e-arm64 e2e-riscv
+	e2e e2e-all e2e-x86_64 e2e-arm64 e2e-riscv check-vmx
 
 all: modules
 
@@ -160,6 +162,12 @@ e2e: setup
 e2e-x86_64 e2e-arm64 e2e-riscv: setup
 	@scripts/e2e.sh $(patsubst e2e-%,%,$@)
 
+# QEMU's TCG has no VMX: Bochs runs the VMX backend, on the kernel and
+# initramfs of e2e-x86_64, with axas_vcpu_test alone (the rest is the
+# same code as under QEMU, and Bochs is slower).
+check-vmx: setup
+	@E2E_EMU=bochs E2E_MODE=vcpu scripts/e2e.sh x86_64
+
 e2e-all: setup
 	+@MAKE="$(MAKE)" scripts/check.sh e2e-x86_64 e2e-arm64 e2e-riscv
 
@@ -168,7 +176,7 @@ check: setup
 	+@MAKE="$(MAKE)" scripts/check.sh checkpatch kerneldoc sparse uapi-check \
 		sample headers-6.1 axas-user-check \
 		kunit-x86_64 kunit-arm64 kunit-riscv \
-		e2e-x86_64 e2e-arm64 e2e-riscv
+		e2e-x86_64 check-vmx e2e-arm64 e2e-riscv
 
 # The core natively, then a guest's faults in the emulated riscv64 and
 # arm64 hosts.
@@ -180,6 +188,7 @@ bench: setup
 	fi
 	@ARCH=riscv scripts/bench-guest.sh
 	@ARCH=arm64 scripts/bench-guest.sh
+	@ARCH=x86_64 scripts/bench-guest.sh
 
 run: setup
 	@if [ -x scripts/run-demo.sh ]; then \

@@ -207,7 +207,7 @@ static const struct bad_create_case bad_create_cases[] = {
 	{ "amd-npt-57", AXAS_FMT_AMD_NPT, 57, 0, SZ_1G, 0, -EINVAL },
 	{ "format AXAS_FMT_COUNT", AXAS_FMT_COUNT, 48, 0, SZ_1G, 0, -EINVAL },
 	{ "format ~0", ~0U, 48, 0, SZ_1G, 0, -EINVAL },
-	{ "unknown cfg flag", AXAS_FMT_EPT, 48, 0, SZ_1G, BIT(1), -EINVAL },
+	{ "unknown cfg flag", AXAS_FMT_EPT, 48, 0, SZ_1G, BIT(2), -EINVAL },
 	{ "cfg flag bit 31", AXAS_FMT_ARM_S2, 40, 0, SZ_1G, BIT(31), -EINVAL },
 	{ "misaligned base", AXAS_FMT_EPT, 48, 0x800, SZ_1G, 0, -EINVAL },
 	{ "misaligned size", AXAS_FMT_ARM_S2, 40, 0, SZ_4K + 8, 0, -EINVAL },

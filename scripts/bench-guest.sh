@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # "make bench", guest part: boot the end-to-end kernel of ARCH (riscv, the
-# default, or arm64) with axas.mode=bench, where /init runs
+# default, arm64 or x86_64, whose guest runs on SVM with NPT) with
+# axas.mode=bench, where /init runs
 # "axas_vcpu_test -b": a guest touches a lazy 64 MiB region, every page
 # faulting into the kernel, which serves the fault and re-enters the
 # guest. It prints the fault rate and the average round trip (exit,

@@ -54,7 +54,7 @@ main() {
 	cp "$top/Kbuild" "$out/"
 	cp -r "$top/include" "$out/"
 	mkdir -p "$out/drivers/axaddrspace" "$out/drivers/axas-sample"
-	cp "$top"/drivers/axaddrspace/*.[ch] "$out/drivers/axaddrspace/"
+	cp "$top"/drivers/axaddrspace/*.[chS] "$out/drivers/axaddrspace/"
 	cp "$top/drivers/axas-sample/Kbuild" "$top/drivers/axas-sample/axas_sample.c" \
 	   "$out/drivers/axas-sample/"
 

@@ -27,10 +27,17 @@
 #   E2E_TIMEOUT    seconds QEMU may run (default: 600)
 #   E2E_MODE       "demo": /init runs "axasctl demo" and "axas_vcpu_test -d"
 #                  instead of the tests (what "make run" shows); "bench":
-#                  only "axas_vcpu_test -b" (BENCH lines); default: the tests
+#                  only "axas_vcpu_test -b" (BENCH lines); "vcpu": the
+#                  tests of axas_vcpu_test alone; default: all the tests
 #   E2E_APPEND     more kernel command line
 #   E2E_QUIET      1: do not copy the console to stdout (it is in the log)
-#   E2E_LOG        console log (default: build/e2e-ARCH.log)
+#   E2E_LOG        console log (default: build/e2e-ARCH.log, and
+#                  build/e2e-x86_64-bochs.log under Bochs)
+#   E2E_EMU        "bochs" (x86_64 only): boot the same kernel and
+#                  initramfs in Bochs, which emulates Intel VMX with EPT
+#                  (QEMU's TCG does not), from an isolinux ISO (Bochs has
+#                  no -kernel); /init stops Bochs through its port 0x8900.
+#                  Default: QEMU (AMD SVM with NPT on x86_64)
 
 set -euo pipefail
 
@@ -267,6 +274,107 @@ run_qemu() {
 	qemu_rc=$rc
 }
 
+# The same kernel and initramfs in Bochs: an isolinux ISO, a generated
+# bochsrc (Bochs expands no variables), the serial console in a file.
+# Bochs exits with status 1 after /init's "Shutdown"; a panic reboots the
+# machine, so a watcher stops Bochs when the console shows one.
+run_bochs() {
+	local bdir=$edir/bochs cmdline serial rc pid n megs
+
+	cmdline="$kargs,115200 panic=-1 slub_debug=FZP axas.emu=bochs"
+	cmdline+=" axas.timeout=$((timeout > 120 ? timeout - 60 : timeout / 2))"
+	[ -n "${E2E_MODE:-}" ] && cmdline+=" axas.mode=$E2E_MODE"
+	[ -n "${E2E_APPEND:-}" ] && cmdline+=" $E2E_APPEND"
+
+	rm -rf "$bdir"
+	mkdir -p "$bdir/iso/isolinux"
+	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
+		"$bdir/iso/isolinux/" || die "isolinux is missing (make setup)"
+	cp "$kobj/$image" "$bdir/iso/bzimage"
+	cp "$edir/initramfs.cpio" "$bdir/iso/initrd"
+	cat >"$bdir/iso/isolinux/isolinux.cfg" <<-EOF
+	default e2e
+	prompt 0
+	timeout 0
+	label e2e
+	  kernel /bzimage
+	  initrd /initrd
+	  append $cmdline
+	EOF
+	xorriso -as mkisofs -quiet -o "$bdir/e2e.iso" -b isolinux/isolinux.bin \
+		-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 \
+		-boot-info-table "$bdir/iso" || die "xorriso failed"
+
+	serial=$bdir/serial.log
+	# kmemleak's scans take minutes per GiB under Bochs; axas_test's
+	# max_space_mb cases need the GiB that QEMU gets.
+	megs=1024
+	[ "${E2E_MODE:-}" = vcpu ] && megs=512
+	# corei7_skylake_x: VMX with EPT, EPT A/D bits and 1 GiB EPT pages.
+	# With sync=none, guest time follows the instruction count, and a
+	# lower ips boots faster in wall time.
+	cat >"$bdir/bochsrc" <<-EOF
+	megs: $megs
+	cpu: model=corei7_skylake_x, count=2, ips=25000000
+	clock: sync=none
+	romimage: file=/usr/share/bochs/BIOS-bochs-latest
+	vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+	ata0-master: type=cdrom, path=$bdir/e2e.iso, status=inserted
+	boot: cdrom
+	com1: enabled=1, mode=file, dev=$serial
+	display_library: rfb, options="timeout=0"
+	speaker: enabled=0
+	sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+	log: $bdir/bochs.log
+	panic: action=fatal
+	error: action=ignore
+	info: action=ignore
+	debug: action=ignore
+	EOF
+	echo c >"$bdir/cmds"
+
+	bochs=(bochs -q -f "$bdir/bochsrc" -rc "$bdir/cmds")
+	# Its display server listens on a port: a network namespace of its
+	# own keeps two runs apart.
+	if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
+		bochs=(unshare -n "${bochs[@]}")
+	fi
+	say "booting: ${bochs[*]} (append $cmdline)"
+	: >"$serial"
+	start=$SECONDS
+	timeout -k 10 "$timeout" "${bochs[@]}" </dev/null >"$bdir/bochs.out" 2>&1 &
+	pid=$!
+	n=0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		if grep -q 'Kernel panic - not syncing' "$serial"; then
+			sleep 2
+			kill "$pid" 2>/dev/null || true
+			break
+		fi
+		if [ "${E2E_QUIET:-0}" != 1 ]; then
+			sed -n "$((n + 1)),\$p" "$serial" | sed 's/\r//g'
+			n=$(wc -l <"$serial")
+		fi
+	done
+	set +e
+	wait "$pid"
+	rc=$?
+	set -e
+	run_secs=$((SECONDS - start))
+	[ "${E2E_QUIET:-0}" != 1 ] && sed -n "$((n + 1)),\$p" "$serial" | sed 's/\r//g'
+	sed 's/\r//g' "$serial" >"$log"
+	# "Shutdown" makes Bochs exit with 1: the log says whether it came.
+	if [ "$rc" -eq 1 ] && grep -qE "^e2e-$arch: [0-9]+ passed" "$log"; then
+		rc=0
+	fi
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ]; then
+		say "Bochs exited with $rc; its output:"
+		tail -n 20 "$bdir/bochs.out" >&2
+	fi
+	qemu_rc=$rc
+}
+
 main() {
 	[ $# -eq 1 ] || usage
 	arch=$1
@@ -302,7 +410,13 @@ main() {
 	kobj=$edir/obj
 	kstamp=$kobj/.axas-e2e.stamp
 	mod=$edir/mod
-	log=${E2E_LOG:-$build/e2e-$arch.log}
+	emu=${E2E_EMU:-qemu}
+	case $emu in
+	qemu)	log=${E2E_LOG:-$build/e2e-$arch.log} ;;
+	bochs)	[ "$arch" = x86_64 ] || die "E2E_EMU=bochs is for x86_64 only"
+		log=${E2E_LOG:-$build/e2e-$arch-bochs.log} ;;
+	*)	die "E2E_EMU=$emu: qemu or bochs" ;;
+	esac
 	jobs=${JOBS:-$(nproc)}
 	timeout=${E2E_TIMEOUT:-600}
 	frags=("$top/scripts/e2e-config/common.config" "$top/scripts/e2e-config/$arch.config")
@@ -356,17 +470,23 @@ main() {
 	pack_initramfs
 	build_secs=$((SECONDS - start_all))
 
-	run_qemu
+	if [ "$emu" = bochs ]; then
+		run_bochs
+	else
+		run_qemu
+	fi
 
 	# The verdict, from the console log.
 	read -r passed failed skipped < <(count_tap "$log")
 	problems=()
 	closing=$(grep -E "^e2e-$arch: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$" "$log" |
 		  tail -n 1 || true)
+	emu_name=QEMU
+	[ "$emu" = bochs ] && emu_name=Bochs
 	if [ "$qemu_rc" -eq 124 ] || [ "$qemu_rc" -eq 137 ]; then
-		problems+=("QEMU timed out after $timeout s")
+		problems+=("$emu_name timed out after $timeout s")
 	elif [ "$qemu_rc" -ne 0 ]; then
-		problems+=("QEMU exited with status $qemu_rc")
+		problems+=("$emu_name exited with status $qemu_rc")
 	fi
 	if grep -qE 'Kernel panic - not syncing' "$log"; then
 		problems+=("kernel panic: $(grep -m1 -E 'Kernel panic - not syncing' "$log")")
@@ -386,7 +506,7 @@ main() {
 	fi
 
 	echo
-	say "build $build_secs s, boot and run $run_secs s; console log in $log"
+	say "build $build_secs s, boot and run $run_secs s in $emu_name; console log in $log"
 	if grep -qE '^not ok' "$log"; then
 		say "failing tests:"
 		grep -E '^not ok' "$log" | grep -vE '#[[:space:]]*(SKIP|TODO)' | sed 's/^/  /' || true

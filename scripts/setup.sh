@@ -17,6 +17,10 @@ set -euo pipefail
 #     the module must also build against (make headers-6.1).
 #   libc6-dev-*-cross: static glibc for the test programs that the
 #     end-to-end initramfs holds (scripts/e2e.sh).
+#   bochs, bochsbios, vgabios: Bochs emulates Intel VMX with EPT, which
+#     QEMU's TCG does not (E2E_EMU=bochs scripts/e2e.sh x86_64);
+#     xorriso, isolinux, syslinux-common: the boot ISO it needs, as Bochs
+#     has no -kernel option.
 packages=(
 	linux-source-6.12 xz-utils linux-headers-amd64
 	make gcc g++ linux-libc-dev bc flex bison libelf-dev libssl-dev cpio
@@ -25,6 +29,7 @@ packages=(
 	libc6-dev-arm64-cross libc6-dev-riscv64-cross
 	qemu-system-x86 qemu-system-arm qemu-system-misc qemu-system-data
 	seabios
+	bochs bochsbios vgabios xorriso isolinux syslinux-common
 )
 
 missing=()

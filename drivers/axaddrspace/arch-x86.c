@@ -9,11 +9,12 @@
  * exception-table entry absorbs the #UD should VMXON not have been
  * executed after all, since no flush is lost by skipping it then.
  *
- * AMD NPT spaces are never flushed here: SVM has no host instruction that
- * invalidates nested translations by guest address outside VMRUN (INVLPGA
- * takes a guest-virtual address); the VMCB's TLB_CONTROL flushes the ASID
- * at the next VMRUN, which is the exit handler's job. The flush is still
- * counted in the space's stats.
+ * AMD NPT spaces: SVM has no host instruction that invalidates nested
+ * translations by guest address outside VMRUN (INVLPGA takes a
+ * guest-virtual address). Once the SVM backend runs guests, every entry
+ * after a flush of the space makes VMRUN flush (TLB_CONTROL), and CPUs
+ * running a guest of the space are interrupted so that they re-enter
+ * (axas_x86_svm_flush()). Without it the flush is only counted.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,6 +25,7 @@
 #include <asm/tlbflush.h>
 
 #include "space.h"
+#include "vcpu-x86.h"
 
 #define INVEPT_SINGLE_CONTEXT	1
 
@@ -45,6 +47,8 @@ static void axas_invept(unsigned long type, u64 eptp)
 
 bool axas_arch_flush_native(const struct axas_space *as)
 {
+	if (as->format == AXAS_FMT_AMD_NPT)
+		return axas_x86_svm_native();
 	return as->format == AXAS_FMT_EPT && boot_cpu_has(X86_FEATURE_VMX) &&
 	       (cr4_read_shadow() & X86_CR4_VMXE);
 }
@@ -53,8 +57,14 @@ void axas_arch_flush(struct axas_space *as, u64 start, u64 end)
 {
 	struct axas_hw_regs regs;
 
+	if (as->format == AXAS_FMT_AMD_NPT) {
+		axas_x86_svm_flush(as);
+		return;
+	}
 	if (!axas_arch_flush_native(as))
 		return;
 	axas_hw_regs(as, &regs);
 	axas_invept(INVEPT_SINGLE_CONTEXT, regs.root);
+	/* Other CPUs: at their next entry, and now if they run a guest. */
+	axas_x86_vmx_flush(as);
 }

@@ -711,6 +711,8 @@ static long axas_check_extension(unsigned long ext)
 		return axas_vcpu_supported() ? AXAS_MAX_VCPUS : 0;
 	case AXAS_CAP_TEST_HOOKS:
 		return READ_ONCE(axas_test_hooks);
+	case AXAS_CAP_VCPU_FORMAT:
+		return axas_vcpu_format_cap();
 	}
 	if (ext >= AXAS_CAP_IA_BITS_BASE)
 		return axas_ia_bits_mask(ext - AXAS_CAP_IA_BITS_BASE);
@@ -726,10 +728,6 @@ static int axas_check_create(const struct axas_create_space *req)
 	    !(axas_ia_bits_mask(req->format) & BIT(req->ia_bits - 32)))
 		return -EINVAL;
 	if ((req->flags & AXAS_SPACE_EPT_AD) && req->format != AXAS_FORMAT_EPT)
-		return -EINVAL;
-	/* No EPT leaf bit to clear yet (see wrong_leaf_clear); NPT has U/S. */
-	if ((req->flags & AXAS_SPACE_TEST_WRONG_LEAF) &&
-	    req->format == AXAS_FORMAT_EPT)
 		return -EINVAL;
 	if (!req->size || !IS_ALIGNED(req->base | req->size, SZ_4K))
 		return -EINVAL;

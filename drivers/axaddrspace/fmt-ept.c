@@ -75,7 +75,11 @@ static u32 ept_pte_flags(u64 pte)
 {
 	u32 flags = 0;
 
-	if (pte & EPT_READ)
+	/*
+	 * Every mapping reads; W without R is only ever the test hook's
+	 * wrong leaf (AXAS_PTE_WRONG), which software still sees as mapped.
+	 */
+	if (pte & (EPT_READ | EPT_WRITE))
 		flags |= AXAS_READ;
 	if (pte & EPT_WRITE)
 		flags |= AXAS_WRITE;
@@ -110,6 +114,8 @@ const struct axas_format axas_fmt_ept = {
 	.geometry	= ept_geometry,
 	.table_pte	= ept_table_pte,
 	.leaf_attrs	= ept_leaf_attrs,
+	/* Writable without read: an EPT misconfiguration (SDM 29.3.3.1). */
+	.wrong_leaf_clear = EPT_READ,
 	.valid_mask	= EPT_RWX,
 	.table_mask	= EPT_LEAF_BLOCK,
 	.table_val	= 0,

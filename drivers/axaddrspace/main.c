@@ -47,8 +47,9 @@ static int __init axas_init(void)
 
 	/*
 	 * A host that should run guests but cannot (arm64 not at EL2, or
-	 * with KVM owning EL2; RISC-V without H) is refused unless the
-	 * caller asked for address spaces alone.
+	 * with KVM owning EL2; RISC-V without H; x86 without a usable VMX
+	 * or SVM with nested paging, or with KVM owning it) is refused
+	 * unless the caller asked for address spaces alone.
 	 */
 	if (why && axas_want_vcpus) {
 		pr_err("cannot run guests here: %s (load with vcpus=0 for address spaces without vCPUs)\n",
@@ -56,9 +57,18 @@ static int __init axas_init(void)
 		return -ENODEV;
 	}
 
+	ret = axas_arch_vcpu_hw_enable();
+	if (ret && axas_want_vcpus) {
+		pr_err("cannot enable virtualization on every CPU: %d (load with vcpus=0 for address spaces without vCPUs)\n",
+		       ret);
+		return ret;
+	}
+	if (ret)
+		why = "virtualization could not be enabled on every CPU";
 	ret = misc_register(&axas_miscdev);
 	if (ret) {
 		pr_err("cannot register /dev/axaddrspace: %d\n", ret);
+		axas_arch_vcpu_hw_disable();
 		return ret;
 	}
 	if (why)
@@ -71,6 +81,7 @@ module_init(axas_init);
 static void __exit axas_exit(void)
 {
 	misc_deregister(&axas_miscdev);
+	axas_arch_vcpu_hw_disable();
 	pr_debug("unloaded\n");
 }
 module_exit(axas_exit);

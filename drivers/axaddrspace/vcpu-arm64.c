@@ -143,6 +143,21 @@ const char *axas_arch_vcpu_unsupported(void)
 	return NULL;
 }
 
+/* Nothing to enable: the CPU is always in a mode to run guests. */
+int axas_arch_vcpu_hw_enable(void)
+{
+	return 0;
+}
+
+void axas_arch_vcpu_hw_disable(void)
+{
+}
+
+int axas_arch_vcpu_format(void)
+{
+	return AXAS_FMT_ARM_S2;
+}
+
 bool axas_arch_vcpu_supported(void)
 {
 	return !axas_arch_vcpu_unsupported();

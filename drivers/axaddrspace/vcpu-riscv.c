@@ -91,6 +91,21 @@ static struct axas_rv_vcpu *axas_rv(struct axas_vcpu *vcpu)
 	return vcpu->arch;
 }
 
+/* Nothing to enable: the CPU is always in a mode to run guests. */
+int axas_arch_vcpu_hw_enable(void)
+{
+	return 0;
+}
+
+void axas_arch_vcpu_hw_disable(void)
+{
+}
+
+int axas_arch_vcpu_format(void)
+{
+	return AXAS_FMT_RISCV_GSTAGE;
+}
+
 bool axas_arch_vcpu_supported(void)
 {
 	return riscv_isa_extension_available(NULL, h);

@@ -49,6 +49,20 @@ bool axas_vcpu_supported(void)
 	return axas_arch_vcpu_supported();
 }
 
+/**
+ * axas_vcpu_format_cap() - AXAS_CHECK_EXTENSION(AXAS_CAP_VCPU_FORMAT)
+ *
+ * Context: any context.
+ * Return: 1 + the AXAS_FORMAT_* the vCPUs of this host walk, 0 without
+ * vCPUs.
+ */
+long axas_vcpu_format_cap(void)
+{
+	int fmt = axas_vcpu_supported() ? axas_arch_vcpu_format() : -1;
+
+	return fmt < 0 ? 0 : 1 + fmt;
+}
+
 /* ---- exits ---------------------------------------------------------------- */
 
 static void axas_exit_internal(struct axas_run *run, u32 suberror,
@@ -170,6 +184,42 @@ static int axas_vcpu_sysreg(struct axas_vcpu *vcpu,
 	return 1;
 }
 
+/*
+ * An x86 IN or OUT: finished like an MMIO access of RAX (an IN like a
+ * zero-extending load into AL, AX or EAX, an OUT like a store).
+ */
+static int axas_vcpu_io(struct axas_vcpu *vcpu, const struct axas_trap *trap,
+			struct axas_run *run)
+{
+	struct axas_mmio_insn *mi = &vcpu->mmio;
+
+	memset(mi, 0, sizeof(*mi));
+	mi->len = trap->info[0];
+	mi->dest_len = trap->info[0];
+	mi->insn_len = trap->info[1];
+	mi->write = trap->access == AXAS_WRITE;
+	run->exit_reason = AXAS_EXIT_IO;
+	run->exit.io.port = trap->gpa;
+	run->exit.io.size = mi->len;
+	run->exit.io.is_write = mi->write;
+	run->exit.io.reserved = 0;
+	run->exit.io.data = mi->write ? axas_mmio_extend(mi, trap->info[2]) : 0;
+	vcpu->pending = AXAS_EXIT_IO;
+	return 1;
+}
+
+/* An x86 HLT: the next RUN resumes after it (an access that writes nothing). */
+static int axas_vcpu_hlt(struct axas_vcpu *vcpu, const struct axas_trap *trap,
+			 struct axas_run *run)
+{
+	memset(&vcpu->mmio, 0, sizeof(vcpu->mmio));
+	vcpu->mmio.write = true;
+	vcpu->mmio.insn_len = trap->info[1];
+	run->exit_reason = AXAS_EXIT_HLT;
+	vcpu->pending = AXAS_EXIT_HLT;
+	return 1;
+}
+
 /* Handle one trap: 0 to re-enter, 1 for an exit to userspace, or -errno. */
 static int axas_vcpu_handle(struct axas_vcpu *vcpu,
 			    const struct axas_trap *trap, struct axas_run *run)
@@ -192,6 +242,10 @@ static int axas_vcpu_handle(struct axas_vcpu *vcpu,
 		return axas_vcpu_fault(vcpu, trap, run);
 	case AXAS_TRAP_SYSREG:
 		return axas_vcpu_sysreg(vcpu, trap, run);
+	case AXAS_TRAP_IO:
+		return axas_vcpu_io(vcpu, trap, run);
+	case AXAS_TRAP_HLT:
+		return axas_vcpu_hlt(vcpu, trap, run);
 	}
 	axas_exit_internal(run, AXAS_INTERNAL_TRAP, 4, trap->info);
 	return 1;
@@ -212,6 +266,14 @@ static void axas_vcpu_complete(struct axas_vcpu *vcpu,
 		break;
 	case AXAS_EXIT_SYSREG:
 		axas_arch_mmio_done(vcpu, &vcpu->mmio, run->exit.sysreg.data);
+		break;
+	case AXAS_EXIT_IO:
+		axas_arch_mmio_done(vcpu, &vcpu->mmio,
+				    axas_mmio_extend(&vcpu->mmio,
+						     run->exit.io.data));
+		break;
+	case AXAS_EXIT_HLT:
+		axas_arch_mmio_done(vcpu, &vcpu->mmio, 0);
 		break;
 	}
 	vcpu->pending = AXAS_EXIT_NONE;

@@ -32,6 +32,10 @@ struct file;
  * @AXAS_TRAP_GUEST_FAULT: a nested page fault at &axas_trap.gpa.
  * @AXAS_TRAP_SYSREG: a trapped system-register access (arm64).
  * @AXAS_TRAP_OTHER: anything else; &axas_trap.info says what.
+ * @AXAS_TRAP_IO: an x86 IN or OUT: &axas_trap.gpa is the port, access
+ *	AXAS_READ (IN) or AXAS_WRITE (OUT), info[0] the size (1, 2 or 4),
+ *	info[1] the instruction's length, info[2] the value of an OUT.
+ * @AXAS_TRAP_HLT: an x86 HLT; info[1] is the instruction's length.
  */
 enum axas_trap_kind {
 	AXAS_TRAP_IRQ,
@@ -39,6 +43,8 @@ enum axas_trap_kind {
 	AXAS_TRAP_GUEST_FAULT,
 	AXAS_TRAP_SYSREG,
 	AXAS_TRAP_OTHER,
+	AXAS_TRAP_IO,
+	AXAS_TRAP_HLT,
 };
 
 /**
@@ -63,11 +69,12 @@ struct axas_trap {
  * @space_file: the space fd's file, referenced.
  * @lock: serialises the vCPU's ioctls (one RUN at a time).
  * @id: the vCPU's id in its space.
- * @pending: AXAS_EXIT_HYPERCALL, AXAS_EXIT_MMIO or AXAS_EXIT_SYSREG when
- *	the next RUN must complete the last exit first; AXAS_EXIT_NONE
- *	otherwise.
- * @mmio: the decoded load or store of the last MMIO exit, or the register
- *	access of the last SYSREG exit (an 8-byte access).
+ * @pending: AXAS_EXIT_HYPERCALL, AXAS_EXIT_MMIO, AXAS_EXIT_SYSREG,
+ *	AXAS_EXIT_IO or AXAS_EXIT_HLT when the next RUN must complete the
+ *	last exit first; AXAS_EXIT_NONE otherwise.
+ * @mmio: the decoded load or store of the last MMIO exit, the register
+ *	access of the last SYSREG exit (an 8-byte access), or the IN or OUT
+ *	of the last IO exit (RAX) or the HLT (a store: nothing written).
  * @spurious_page: page of the last spurious fault.
  * @spurious_repeat: spurious faults in a row on @spurious_page.
  * @exits: exits from the guest.
@@ -93,14 +100,25 @@ struct axas_vcpu {
 
 long axas_vcpu_create(struct file *space_file, unsigned long id);
 bool axas_vcpu_supported(void);
+long axas_vcpu_format_cap(void);
 
 /*
  * Per architecture (vcpu-<arch>.c). All but axas_arch_vcpu_enter() run in
  * process context with &axas_vcpu.lock held (or before the fd exists).
  */
 
+/*
+ * At module load, before /dev/axaddrspace exists: make every CPU able to
+ * run guests (x86: VMXON or EFER.SVME, and CPU hotplug). 0 or -errno; a
+ * host without vCPUs returns 0. axas_arch_vcpu_hw_disable() undoes it at
+ * unload. No-ops on arm64 and RISC-V.
+ */
+int axas_arch_vcpu_hw_enable(void);
+void axas_arch_vcpu_hw_disable(void);
 /* Whether this CPU can run guests at all (also AXAS_CAP_VCPU). */
 bool axas_arch_vcpu_supported(void);
+/* The internal AXAS_FMT_* vCPUs of this host walk; -1 without vCPUs. */
+int axas_arch_vcpu_format(void);
 /*
  * Why this host runs no guests, for the message at module load; NULL when
  * it runs them, or when there is nothing to tell.

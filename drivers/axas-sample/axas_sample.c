@@ -146,15 +146,22 @@ struct sample_fmt {
 	const char *name;
 };
 
-/* Only the format this CPU walks can have native invalidation. */
+/*
+ * Only the format this CPU walks can have native invalidation: on x86,
+ * EPT (VMX) or AMD NPT (SVM, whose flush reaches guests at VMRUN).
+ */
 #if defined(CONFIG_X86_64)
 #define SAMPLE_NATIVE_FMT	AXAS_FMT_EPT
+#define SAMPLE_NATIVE_FMT2	AXAS_FMT_AMD_NPT
 #elif defined(CONFIG_ARM64)
 #define SAMPLE_NATIVE_FMT	AXAS_FMT_ARM_S2
 #elif defined(CONFIG_RISCV)
 #define SAMPLE_NATIVE_FMT	AXAS_FMT_RISCV_GSTAGE
 #else
 #define SAMPLE_NATIVE_FMT	AXAS_FMT_COUNT
+#endif
+#ifndef SAMPLE_NATIVE_FMT2
+#define SAMPLE_NATIVE_FMT2	SAMPLE_NATIVE_FMT
 #endif
 
 static const struct sample_fmt sample_fmts[] = {
@@ -291,7 +298,8 @@ static void sample_format(const struct sample_fmt *f, bool default_hal)
 	axas_hw_regs(as, &regs);
 	check(axas_vmid(as) && regs.root, "%s: VMID %u, root register %#llx",
 	      fn, axas_vmid(as), regs.root);
-	check(!axas_tlb_native(as) || f->format == SAMPLE_NATIVE_FMT,
+	check(!axas_tlb_native(as) || f->format == SAMPLE_NATIVE_FMT ||
+	      f->format == SAMPLE_NATIVE_FMT2,
 	      "%s: TLB invalidation is %s", fn,
 	      axas_tlb_native(as) ? "native" : "bookkeeping only");
 

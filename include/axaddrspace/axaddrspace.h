@@ -120,8 +120,8 @@ struct axas_space_cfg {
 #define AXAS_CFG_EPT_AD		BIT(0)
 /*
  * Test only: leaves installed by axas_handle_fault() lack a bit the
- * hardware requires (G-stage U, Stage-2 AF, NPT U/S), so that guest tests
- * can show the hardware rejecting a wrong entry. -EINVAL for EPT.
+ * hardware requires (G-stage U, Stage-2 AF, NPT U/S, EPT R), so that
+ * guest tests can show the hardware rejecting a wrong entry.
  */
 #define AXAS_CFG_TEST_WRONG_LEAF	BIT(1)
 #define AXAS_CFG_FLAGS_MASK	(AXAS_CFG_EPT_AD | AXAS_CFG_TEST_WRONG_LEAF)

@@ -49,6 +49,7 @@
 #define AXAS_CAP_EPT_AD		11	/* AXAS_SPACE_EPT_AD */
 #define AXAS_CAP_VCPU		12	/* vCPUs per space; 0: no guests here */
 #define AXAS_CAP_TEST_HOOKS	13	/* loaded with test_hooks=1 */
+#define AXAS_CAP_VCPU_FORMAT	14	/* 1 + the format vCPUs walk; 0: none */
 /*
  * AXAS_CAP_IA_BITS(format): mask of the guest-physical widths the format
  * takes; bit (w - 32) stands for w bits. 0 for an unknown format.
@@ -87,8 +88,8 @@ struct axas_create_space {
 /*
  * Test only, and only when the module was loaded with test_hooks=1: the
  * leaves that guest faults install are wrong in the way the hardware must
- * reject (G-stage: U clear; Stage-2: AF clear; NPT: U/S clear; not
- * available on EPT),
+ * reject (G-stage: U clear; Stage-2: AF clear; NPT: U/S clear; EPT: R
+ * clear, which makes a writable leaf a misconfiguration),
  * so that guest tests can show they tell a wrong table from a right one.
  */
 #define AXAS_SPACE_TEST_WRONG_LEAF	(1U << 1)
@@ -262,13 +263,19 @@ struct axas_dump_table {
 /**
  * struct axas_regs - AXAS_GET_REGS / AXAS_SET_REGS argument
  * @pc: the guest's program counter (RISC-V sepc of the guest; arm64
- *	ELR_EL2, 4-byte aligned on SET).
+ *	ELR_EL2, 4-byte aligned on SET; x86 RIP).
  * @gpr: general-purpose registers. RISC-V: x0 to x31, where x0 reads as 0
  *	and must be 0 on SET. arm64: gpr[0] to gpr[30] are x0 to x30,
- *	gpr[31] is SP_EL1.
+ *	gpr[31] is SP_EL1. x86: gpr[0] to gpr[15] are RAX, RCX, RDX, RBX,
+ *	RSP, RBP, RSI, RDI, R8 to R15 (the ModRM order); gpr[16] to gpr[31]
+ *	read as 0 and must be 0 on SET.
  * @arch: architecture state beyond the above; 0 on RISC-V (the guest
  *	starts in VS-mode with vsatp Bare) and on arm64 (the guest starts at
  *	EL1h with DAIF masked and its MMU off; SET starts it so again).
+ *	x86: arch[0] is CR3, page aligned and below the end of the space;
+ *	SET starts the guest in 64-bit mode at CPL 0 with paging on (CR0
+ *	PE, MP, ET, NE, WP, PG; CR4 PAE; EFER LME, LMA, NXE), flat segments
+ *	and RFLAGS 0x2 (interrupts off). arch[1..7] are 0.
  *	Must be 0 where undefined.
  */
 struct axas_regs {
@@ -285,14 +292,17 @@ struct axas_regs {
 #define AXAS_EXIT_INTERNAL_ERROR	4
 #define AXAS_EXIT_INTR			5	/* a signal: RUN said -EINTR */
 #define AXAS_EXIT_SYSREG		6
+#define AXAS_EXIT_IO			7	/* x86 IN or OUT */
+#define AXAS_EXIT_HLT			8	/* x86 HLT */
 
 /**
  * struct axas_exit_hypercall - the guest called the hypervisor
  * @nr: call number (RISC-V: a7 of an ECALL from VS-mode; arm64: x8 of an
- *	HVC from EL1, any immediate).
- * @args: arguments (RISC-V: a0 to a5; arm64: x0 to x5).
+ *	HVC from EL1, any immediate; x86: RAX of a VMMCALL or VMCALL).
+ * @args: arguments (RISC-V: a0 to a5; arm64: x0 to x5; x86: RDI, RSI,
+ *	RDX, R10, R8, R9).
  * @ret: in, on the next AXAS_RUN: the guest's return value (RISC-V: a0;
- *	arm64: x0).
+ *	arm64: x0; x86: RAX).
  *
  * The next AXAS_RUN resumes the guest after the call.
  */
@@ -357,9 +367,32 @@ struct axas_exit_sysreg {
 	__u32 is_write;
 };
 
+/**
+ * struct axas_exit_io - an x86 IN or OUT (not the string forms)
+ * @data: OUT: the value written (AL, AX or EAX). IN: userspace puts the
+ *	value read here before the next AXAS_RUN, which writes it to AL or
+ *	AX (the rest of RAX kept) or EAX (zero-extended into RAX).
+ * @port: the I/O port, 0 to 0xffff.
+ * @size: bytes: 1, 2 or 4.
+ * @is_write: 1 for OUT, 0 for IN.
+ * @reserved: 0.
+ *
+ * The next AXAS_RUN resumes after the instruction.
+ */
+struct axas_exit_io {
+	__u64 data;
+	__u32 port;
+	__u32 size;
+	__u32 is_write;
+	__u32 reserved;
+};
+
 /*
  * struct axas_exit_internal.suberror. TRAP on RISC-V: scause, stval, pc,
- * htval; on arm64: ESR_EL2, FAR_EL2, pc, HPFAR_EL2.
+ * htval; on arm64: ESR_EL2, FAR_EL2, pc, HPFAR_EL2; on x86: exit code
+ * (SVM) or basic exit reason (VMX), EXITINFO1 or the exit qualification,
+ * RIP, EXITINFO2 or the guest-physical address (EPT misconfiguration: 49
+ * and the address).
  */
 #define AXAS_INTERNAL_TRAP		1	/* cause, tval, pc, aux */
 #define AXAS_INTERNAL_DECODE		2	/* gpa, pc, insn */
@@ -393,6 +426,7 @@ struct axas_exit_internal {
  * @permission: AXAS_EXIT_PERMISSION.
  * @internal: AXAS_EXIT_INTERNAL_ERROR.
  * @sysreg: AXAS_EXIT_SYSREG.
+ * @io: AXAS_EXIT_IO.
  * @pad: the size of the union, for later exits.
  */
 union axas_exit {
@@ -401,6 +435,7 @@ union axas_exit {
 	struct axas_exit_permission permission;
 	struct axas_exit_internal internal;
 	struct axas_exit_sysreg sysreg;
+	struct axas_exit_io io;
 	__u64 pad[16];
 };
 

@@ -62,7 +62,18 @@ typedef __u32 u32;
 #define X		AXAS_MEM_EXEC
 #define POPULATE	AXAS_MEM_POPULATE
 
-#if defined(__aarch64__)
+#if defined(__x86_64__)
+/*
+ * The guest's space: AMD NPT on SVM hosts, EPT on VMX hosts (as
+ * CHECK_EXTENSION(VCPU_FORMAT) says), 48 bits, 4 GiB from 0.
+ */
+#define SPACE_FORMAT	vcpu_format()
+#define SPACE_BITS	48
+#define SPACE_DESC	(vcpu_format() == AXAS_FORMAT_EPT ? "Intel EPT (4-level)" : \
+			 "AMD NPT (4-level)")
+#define GUEST_SRC	"tools/guests/x86_64/guest.S"
+#define GUEST_ARCH	"x86-64"
+#elif defined(__aarch64__)
 /* The guest's space: AArch64 Stage-2, 40-bit IPA, 4 GiB from 0. */
 #define SPACE_FORMAT	AXAS_FORMAT_ARM_S2
 #define SPACE_BITS	40
@@ -86,6 +97,8 @@ typedef __u32 u32;
 #define RO_BASE		0xa0000000ULL
 /* Device addresses: nothing maps them. */
 #define MMIO_BASE	0x10000000ULL
+/* x86: the guest's own page tables, in its image (CR3, arch[0]). */
+#define GUEST_PT	(GUEST_BASE + 0x8000)
 
 /* Addresses no caller owns. */
 #define KERNEL_ADDR	0xffff800000000000ULL
@@ -101,6 +114,7 @@ typedef __u32 u32;
 enum guest_cmd {
 	CMD_NOP, CMD_TOUCH, CMD_MMIO, CMD_STORE, CMD_LOAD, CMD_SPIN, CMD_JUMP,
 	CMD_ILLEGAL, CMD_SUM, CMD_STALE_LOAD, CMD_STALE_STORE, CMD_SYSREG,
+	CMD_PORTIO, CMD_HLT, CMD_DECODE,
 };
 
 #define HC_DONE		0
@@ -109,7 +123,46 @@ enum guest_cmd {
 #define GUEST_BAD_CMD	((u64)-1)
 #define GUEST_SKIPPED	((u64)-2)	/* started 4 bytes past the pc set */
 
-#if defined(__aarch64__)
+#if defined(__x86_64__)
+/*
+ * The guest's registers by number (ModR/M order: rax 0, rcx 1, rdx 2,
+ * rbx 3, rsp 4, rbp 5, rsi 6, rdi 7, r8..r15): rdi the command and the
+ * DONE value, rsi, rdx, r10, r8 the arguments, rax the hypercall number
+ * and return value, r11 and r12 the scratch registers of TOUCH, r9 the
+ * hypercall flag (0 VMMCALL, 1 VMCALL). gpr[16..31] must be 0.
+ */
+#define REG_T0		11
+#define REG_T1		12
+#define REG_A0		7
+#define REG_A1		6
+#define REG_A2		2
+#define REG_A3		10
+#define REG_A4		8
+#define REG_A7		0
+#define REG_HCFLAG	9
+#define RN_T0		"r11"
+#define RN_T1		"r12"
+#define RN_A0		"rdi"
+#define RN_A1		"rsi"
+#define RN_A2		"rdx"
+#define RN_A3		"r10"
+#define RN_A7		"rax"
+#define GPR0_IS_ZERO	0
+#define NR_GPRS		16
+#define HC_INSN		"VMMCALL/VMCALL"
+/*
+ * ILLEGAL is UD2, intercepted as #UD: SVM exit code 0x46 (0x40 + 6),
+ * VMX basic exit reason 0 (exception or NMI). The word is UD2 twice.
+ */
+#define ILLEGAL_CAUSE	(vcpu_format() == AXAS_FORMAT_EPT ? 0ULL : 0x46ULL)
+#define ILLEGAL_WORD	0x0b0f0b0fU
+#define ILLEGAL_DESC	"the #UD exit (SVM 0x46, VMX 0)"
+#define ILLEGAL_INSN	"UD2"
+#define WRONG_LEAF	"U/S-clear (NPT) or R-clear (EPT)"
+#define GUEST_MODE	"64-bit CPL 0"
+#define MMIO_FORMS	"prefixes, REX, AH..BH, SIB, RIP-relative, immediates"
+#define POISON		0x5a5a5a5a5a5a5a5aULL
+#elif defined(__aarch64__)
 /*
  * The guest's registers by number: x0 the command and result, x1..x4 the
  * arguments, x8 the hypercall number, x5 and x6 the scratch registers of
@@ -131,6 +184,7 @@ enum guest_cmd {
 #define RN_A3		"x3"
 #define RN_A7		"x8"
 #define GPR0_IS_ZERO	0
+#define NR_GPRS		32
 #define HC_INSN		"HVC"
 /*
  * ILLEGAL is an SMC, which HCR_EL2.TSC traps to EL2: ESR_EL2 EC 0x17
@@ -161,6 +215,7 @@ enum guest_cmd {
 #define RN_A3		"a3"
 #define RN_A7		"a7"
 #define GPR0_IS_ZERO	1	/* gpr[0] is x0: reads 0, must be set 0 */
+#define NR_GPRS		32
 #define HC_INSN		"ECALL"
 
 #define ILLEGAL_CAUSE	2ULL	/* scause: illegal instruction */
@@ -355,6 +410,15 @@ expect(long ret, int want, const char *fmt, ...)
 static const char *dev_path = "/dev/axaddrspace";
 static int devfd = -1;
 static long cap_vcpu, cap_hooks, cap_native, cap_max_mb, cap_max_rw;
+static long cap_vcpu_fmt;
+
+#if defined(__x86_64__)
+/* The format x86 guests walk here: NPT on SVM, EPT on VMX. */
+static unsigned int vcpu_format(void)
+{
+	return cap_vcpu_fmt > 0 ? (unsigned int)cap_vcpu_fmt - 1 : AXAS_FORMAT_AMD_NPT;
+}
+#endif
 static const unsigned char *guest_img;
 static size_t guest_len;
 /* Why no guest runs here, or NULL. */
@@ -611,7 +675,7 @@ static const char *exit_name(u32 reason)
 {
 	static const char *const names[] = {
 		"NONE", "HYPERCALL", "MMIO", "PERMISSION", "INTERNAL_ERROR",
-		"INTR", "SYSREG",
+		"INTR", "SYSREG", "IO", "HLT",
 	};
 
 	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
@@ -737,6 +801,20 @@ static long vrun(struct vcpu *c)
 }
 
 /*
+ * Registers that start the guest at its entry: x86 also needs CR3 (its
+ * page tables) and the hypercall flag (VMCALL on VMX hosts).
+ */
+static void regs_start(struct axas_regs *regs)
+{
+	memset(regs, 0, sizeof(*regs));
+	regs->pc = GUEST_BASE;
+#if defined(__x86_64__)
+	regs->arch[0] = GUEST_PT;
+	regs->gpr[REG_HCFLAG] = vcpu_format() == AXAS_FORMAT_EPT;
+#endif
+}
+
+/*
  * Start the guest's command @cmd: the registers set from scratch (pc at
  * the entry, a0 the command, a1..a4 the arguments), then one RUN.
  */
@@ -747,8 +825,7 @@ static long guest_cmd4(struct vcpu *c, u64 cmd, u64 a1, u64 a2, u64 a3, u64 a4)
 
 	if (c->fd < 0)
 		return -EBADF;
-	memset(&regs, 0, sizeof(regs));
-	regs.pc = GUEST_BASE;
+	regs_start(&regs);
 	regs.gpr[REG_A0] = cmd;
 	regs.gpr[REG_A1] = a1;
 	regs.gpr[REG_A2] = a2;
@@ -964,6 +1041,8 @@ static unsigned int format_bits(unsigned int format)
 		return 48;
 	case AXAS_FORMAT_ARM_S2:
 		return 40;
+	case AXAS_FORMAT_AMD_NPT:
+		return 48;
 	default:
 		return 41;
 	}
@@ -971,6 +1050,8 @@ static unsigned int format_bits(unsigned int format)
 
 static unsigned int native_format(void)
 {
+	if (cap_vcpu_fmt > 0)
+		return (unsigned int)cap_vcpu_fmt - 1;
 	return cap_native > 0 ? (unsigned int)cap_native - 1 : NATIVE_FORMAT;
 }
 
@@ -1115,7 +1196,15 @@ static void caps_bad_args(int vfd, const struct axas_regs *set)
 	expect(xio(vfd, AXAS_RUN, NULL), EFAULT, "run: NULL");
 
 	regs = *set;
-#if GPR0_IS_ZERO
+#if defined(__x86_64__)
+	/* gpr[16..31] are no registers; CR3 must be aligned and in the space. */
+	regs.gpr[16] = 1;
+	expect(xio(vfd, AXAS_SET_REGS, &regs), EINVAL, "set_regs: gpr[16] = 1");
+	regs.gpr[16] = 0;
+	regs.gpr[31] = ~0ULL;
+	expect(xio(vfd, AXAS_SET_REGS, &regs), EINVAL, "set_regs: gpr[31] = ~0");
+	regs.gpr[31] = 0;
+#elif GPR0_IS_ZERO
 	regs.gpr[0] = 1;
 	expect(xio(vfd, AXAS_SET_REGS, &regs), EINVAL, "set_regs: x0 = 1");
 	regs.gpr[0] = ~0ULL;
@@ -1131,6 +1220,11 @@ static void caps_bad_args(int vfd, const struct axas_regs *set)
 	for (i = 0; i < 8; i++) {
 		for (b = 0; b < 64; b += 21) {
 			regs = *set;
+#if defined(__x86_64__)
+			/* arch[0] is CR3: bit 0 unaligned, 42 and 63 out of the space. */
+			if (i == 0 && b == 21)
+				continue;
+#endif
 			regs.arch[i] = 1ULL << b;
 			ret = xio(vfd, AXAS_SET_REGS, &regs);
 			if (ret != -EINVAL && bad < 0) {
@@ -1268,10 +1362,12 @@ static void sec_caps(void)
 	/* GET_REGS and SET_REGS round trip. */
 	memset(&set, 0, sizeof(set));
 	set.pc = GUEST_BASE + 0x1234;
-	for (i = GPR0_IS_ZERO; i < 32; i++)
+	for (i = GPR0_IS_ZERO; i < NR_GPRS; i++)
 		set.gpr[i] = 0x0101010101010101ULL * i ^ (0x8000000000000000ULL >> (i % 8));
 	ret = xio(vfd, AXAS_SET_REGS, &set);
-#if GPR0_IS_ZERO
+#if defined(__x86_64__)
+	expect(ret, 0, "set_regs: rip and rax..r15 (arch[0], CR3, 0)");
+#elif GPR0_IS_ZERO
 	expect(ret, 0, "set_regs: pc and x1..x31");
 #else
 	expect(ret, 0, "set_regs: pc, x0..x30 and SP_EL1 (gpr[31])");
@@ -1279,7 +1375,10 @@ static void sec_caps(void)
 	ret = get_regs(vfd, &got);
 	if (!ret && !regs_equal(&got, &set))
 		note_regs_diff(&got, &set);
-#if GPR0_IS_ZERO
+#if defined(__x86_64__)
+	check(!ret && regs_equal(&got, &set),
+	      "get_regs: rip, rax..r15 and CR3 as set, gpr[16..31] read 0");
+#elif GPR0_IS_ZERO
 	check(!ret && regs_equal(&got, &set),
 	      "get_regs: pc and x1..x31 as set, x0 and arch[] read 0");
 #else
@@ -1326,8 +1425,7 @@ static void sec_run(void)
 	      "hypercall: the next RUN returns ret in " RN_A0 " and resumes after the " HC_INSN);
 
 	/* A new start after an exit: nothing of the exit may be completed. */
-	memset(&regs, 0, sizeof(regs));
-	regs.pc = GUEST_BASE;
+	regs_start(&regs);
 	regs.gpr[REG_A0] = CMD_NOP;
 	regs.gpr[REG_A1] = 0x5e7;
 	ret = xio(vm.cpu.fd, AXAS_SET_REGS, &regs);
@@ -1433,6 +1531,9 @@ static void sec_touch(void)
  * bytes above the width set, which the kernel must drop. A load into a
  * 32-bit register (w32, AArch64 Wt) keeps 32 bits of the extended value.
  */
+/* Fields an entry does not name are 0 (the x86 ones elsewhere). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct mmio_step {
 	const char *insn;
 	unsigned int off;
@@ -1444,8 +1545,54 @@ static const struct mmio_step {
 	u64 data[2];
 	bool w32;
 	bool zero;
+	/* x86: a load into 1 or 2 bytes of POISON (merge), or into AH..BH. */
+	unsigned int merge;
+	bool high8;
+	/* x86: a store of an immediate. */
+	bool has_imm;
+	u64 imm;
 } mmio_steps[] = {
-#if defined(__aarch64__)
+#if defined(__x86_64__)
+	{ "mov (%rsi),%al", 0, 1, false, false, 0, false,
+	  { 0x1122334455667788ULL, 0xffeeddccbbaa9977ULL }, false, false, 1 },
+	{ "mov 8(%rsi),%bh", 8, 1, false, false, 0, false,
+	  { 0x99aabbccddeeff90ULL, 0xaaaaaaaaaaaaaa66ULL }, false, false, 1, true },
+	{ "movzbl 16(%rsi),%ecx", 16, 1, false, false, 0, false,
+	  { 0x0123456789abcdf0ULL, 0xfedcba987654327fULL } },
+	{ "movsbq 24(%rsi),%r13", 24, 1, false, true, 0, false,
+	  { 0xfedcba9876549abcULL, 0xfedcba9876543210ULL } },
+	{ "movzwl 32(%rsi),%r14d", 32, 2, false, false, 0, false,
+	  { 0x0123456789ab8cdeULL, 0x89abcdef01234567ULL } },
+	{ "movswq 40(%rsi),%r8", 40, 2, false, true, 0, false,
+	  { 0x13579bdf2468ace0ULL, 0xf0e1d2c3b4a51234ULL } },
+	{ "mov 48(%rsi),%ax", 48, 2, false, false, 0, false,
+	  { 0x2468ace0cafebabeULL, 0xffffffff7edc1a98ULL }, false, false, 2 },
+	{ "movslq 56(%rsi),%r10", 56, 4, false, true, 0, false,
+	  { 0x13579bdf8badf00dULL, 0x8000000012345678ULL } },
+	{ "mov 64(%rsi),%r11d", 64, 4, false, false, 0, false,
+	  { 0x8899aabbccddeeffULL, 0x0123456789abcdefULL } },
+	{ "mov 72(%rsi),%r15", 72, 8, false, false, 0, false,
+	  { 0xf0e1d2c3b4a59687ULL, 0x1032547698badcfeULL } },
+	{ "mov 80(%rsi,%rcx,4),%r12", 80, 8, false, false, 0, false,
+	  { 0x0f1e2d3c9a8b7c6dULL, 0xdeadbeef0badcafeULL } },
+	{ "mov rip-relative,%ecx", 88, 4, false, false, 0, false,
+	  { 0xfedcba98c0ffee00ULL, 0x7766554433221100ULL } },
+	{ "mov %dl,96(%rsi)", 96, 1, true, false, 0, false, { 0, 0 } },
+	{ "mov %dh,104(%rsi)", 104, 1, true, false, 8, false, { 0, 0 } },
+	{ "mov %dx,112(%rsi)", 112, 2, true, false, 0, false, { 0, 0 } },
+	{ "mov %edx,120(%rsi)", 120, 4, true, false, 0, false, { 0, 0 } },
+	{ "mov %rdx,128(%rsi)", 128, 8, true, false, 0, false, { 0, 0 } },
+	{ "mov %r9,136(%rsi)", 136, 8, true, false, 0, true, { 0, 0 } },
+	{ "movb $0x5a,144(%rsi)", 144, 1, true, false, 0, false, { 0, 0 },
+	  false, false, 0, false, true, 0x5a },
+	{ "movl $0x89abcdef,152(%rsi)", 152, 4, true, false, 0, false, { 0, 0 },
+	  false, false, 0, false, true, 0x89abcdefULL },
+	{ "movq $-2,160(%rsi)", 160, 8, true, false, 0, false, { 0, 0 },
+	  false, false, 0, false, true, 0xfffffffffffffffeULL },
+	{ "movw $0x1234,168(%rsi)", 168, 2, true, false, 0, false, { 0, 0 },
+	  false, false, 0, false, true, 0x1234 },
+	{ "mov %r12w,176(%rsi,%rcx,2)", 176, 2, true, false, 16, false, { 0, 0 } },
+#elif defined(__aarch64__)
 	{ "ldrb w5", 0, 1, false, false, 0, false,
 	  { 0x1122334455667788ULL, 0xffeeddccbbaa9977ULL }, true, false },
 	{ "ldrsb x9", 8, 1, false, true, 0, false,
@@ -1498,6 +1645,8 @@ static const struct mmio_step {
 #endif
 };
 
+#pragma GCC diagnostic pop
+
 /* What a2 is in each pass. */
 static const u64 mmio_value[2] = { 0x8899aabbccddeeffULL, 0x0123456789abcdefULL };
 /* What the host returns to each REPORT: the guest's DONE(0) must not show it. */
@@ -1529,11 +1678,20 @@ static u64 load_value(const struct mmio_step *s, u64 data)
 
 	if (s->sign && s->len < 8 && (v >> (s->len * 8 - 1) & 1))
 		v |= ~width_mask(s->len);
+#if defined(__x86_64__)
+	/* An 8- or 16-bit destination keeps the rest of its POISON. */
+	if (s->high8)
+		return (POISON & ~0xff00ULL) | (v & 0xff) << 8;
+	if (s->merge)
+		return (POISON & ~width_mask(s->merge)) | (v & width_mask(s->merge));
+#endif
 	return s->w32 ? v & 0xffffffffULL : v;
 }
 
 static u64 store_value(const struct mmio_step *s, u64 a2)
 {
+	if (s->has_imm)
+		return s->imm & width_mask(s->len);
 	if (s->zero)
 		return 0;
 	return (s->invert ? ~a2 : a2 >> s->shift) & width_mask(s->len);
@@ -1981,6 +2139,12 @@ static void sec_stale(void)
 
 /* ---- a wrong entry ------------------------------------------------------- */
 
+/* EPT's wrong leaf (W without R) is a misconfiguration, exit reason 49. */
+static bool wrong_leaf_is_misconfig(void)
+{
+	return SPACE_FORMAT == AXAS_FORMAT_EPT;
+}
+
 static void sec_wrongleaf(void)
 {
 	struct vm vm;
@@ -2003,8 +2167,13 @@ static void sec_wrongleaf(void)
 		if (ret)
 			note("map_alloc lazy: %s", retname(ret));
 		ret = guest_cmd(&vm.cpu, CMD_TOUCH, DATA_BASE, 1, 1);
-		check(is_internal(&vm.cpu, ret, AXAS_INTERNAL_ENTRY_REJECTED, DATA_BASE),
-		      "wrong leaf: TOUCH 1 lazy page -> INTERNAL_ERROR ENTRY_REJECTED, data[0] = the page");
+		if (wrong_leaf_is_misconfig())
+			check(is_internal(&vm.cpu, ret, AXAS_INTERNAL_TRAP, 49) &&
+			      vm.cpu.run.exit.internal.data[3] == DATA_BASE,
+			      "wrong leaf: TOUCH 1 lazy page (EPT, R clear) -> INTERNAL_ERROR TRAP 49 (misconfiguration), data[3] = the page");
+		else
+			check(is_internal(&vm.cpu, ret, AXAS_INTERNAL_ENTRY_REJECTED, DATA_BASE),
+			      "wrong leaf: TOUCH 1 lazy page -> INTERNAL_ERROR ENTRY_REJECTED, data[0] = the page");
 		if (!skipping && !ret && vm.cpu.run.exit_reason == AXAS_EXIT_INTERNAL_ERROR)
 			comment("the emulated CPU faulted on and on at the " WRONG_LEAF " leaf: %s",
 				exit_str(&vm.cpu.run));
@@ -2023,6 +2192,14 @@ static void sec_wrongleaf(void)
 }
 
 /* ---- internal errors ----------------------------------------------------- */
+
+#if defined(__x86_64__)
+#define X86_SKIP	NULL
+#else
+#define X86_SKIP	"x86 only: no IN, OUT, HLT or x86 MOV decoding here"
+#endif
+/* x86 DECODE: addq $1, (%rsi), a read-modify-write no MMIO exit can do. */
+#define DECODE_BYTES	0x01068348U
 
 static void sec_internal(void)
 {
@@ -2049,6 +2226,13 @@ static void sec_internal(void)
 	      "internal: JUMP to an unmapped address -> INTERNAL_ERROR EXEC_MMIO, data[0] = it");
 	ret = guest_cmd(&vm.cpu, CMD_NOP, 0x0c0ffee, 0, 0);
 	check(is_done(&vm.cpu, ret, 0x0c0ffee), "internal: the vCPU runs again after them");
+
+	skipping = no_guest ? no_guest : X86_SKIP;
+	ret = guest_cmd(&vm.cpu, CMD_DECODE, MMIO_BASE + 0x3000, 0, 0);
+	check(is_internal(&vm.cpu, ret, AXAS_INTERNAL_DECODE, MMIO_BASE + 0x3000) &&
+	      in->data[1] >= GUEST_BASE && in->data[1] < GUEST_BASE + guest_len &&
+	      (u32)in->data[2] == DECODE_BYTES,
+	      "internal: ADD to MMIO -> INTERNAL_ERROR DECODE, data = address, RIP, bytes");
 	vm_free(&vm);
 	skipping = NULL;
 }
@@ -2433,8 +2617,8 @@ static int run_demo(void)
 		printf("demo: FAILED: setting up the space and its vCPU\n");
 		return 1;
 	}
-	printf("1. space: " SPACE_DESC ", %d-bit guest-physical, 4 GiB from 0\n",
-	       SPACE_BITS);
+	printf("1. space: %s, %d-bit guest-physical, 4 GiB from 0\n",
+	       SPACE_DESC, SPACE_BITS);
 	printf("2. guest code: %zu bytes of " GUEST_SRC " written at %#llx\n"
 	       "   into 64 KiB of populated RWX memory; vCPU 0 created, pc = %#llx\n",
 	       guest_len, GUEST_BASE, GUEST_BASE);
@@ -2503,6 +2687,105 @@ static int run_demo(void)
 	return 0;
 }
 
+/* ---- port I/O and HLT (x86) ---------------------------------------------- */
+
+#define PORTIO_PORT	0x3f8
+#define PORTIO_VALUE	0x8899aabbccddeeffULL
+
+static const char *exit_io_str(const struct axas_run *r)
+{
+	static char buf[128];
+
+	if (r->exit_reason != AXAS_EXIT_IO)
+		return exit_str(r);
+	snprintf(buf, sizeof(buf), "IO %s of %u bytes at port %#x, data %#llx",
+		 r->exit.io.is_write ? "OUT" : "IN", r->exit.io.size,
+		 r->exit.io.port, (unsigned long long)r->exit.io.data);
+	return buf;
+}
+
+static bool is_io(struct vcpu *c, long ret, u32 port, u32 size, bool write, u64 data)
+{
+	const struct axas_exit_io *io = &c->run.exit.io;
+
+	if (!ran(c, ret, AXAS_EXIT_IO))
+		return false;
+	if (io->port != port || io->size != size || io->is_write != write ||
+	    (write && io->data != data) || io->reserved) {
+		note("exit %s, expected %s of %u bytes at port %#x", exit_io_str(&c->run),
+		     write ? "OUT" : "IN", size, port);
+		return false;
+	}
+	return true;
+}
+
+static void sec_portio(void)
+{
+	static const u64 in_data = 0x0123456789abcdefULL;
+	static const struct {
+		u32 port, size;
+		bool write;
+		u64 want;	/* OUT: data; IN: RAX after it */
+	} steps[] = {
+		{ PORTIO_PORT, 1, true, PORTIO_VALUE & 0xff },
+		{ PORTIO_PORT, 2, true, PORTIO_VALUE & 0xffff },
+		{ PORTIO_PORT, 4, true, PORTIO_VALUE & 0xffffffff },
+		{ 0x80, 1, true, PORTIO_VALUE & 0xff },
+		{ PORTIO_PORT, 1, false, 0x5a5a5a5a5a5a5aefULL },
+		{ PORTIO_PORT, 2, false, 0x5a5a5a5a5a5acdefULL },
+		{ PORTIO_PORT, 4, false, 0x89abcdefULL },
+	};
+	struct vm vm;
+	unsigned int i;
+	long ret;
+	bool ok;
+
+	skipping = no_guest ? no_guest : X86_SKIP;
+	vm_new(&vm);
+	ret = guest_cmd(&vm.cpu, CMD_PORTIO, PORTIO_PORT, PORTIO_VALUE, 0);
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		ok = is_io(&vm.cpu, ret, steps[i].port, steps[i].size, steps[i].write,
+			   steps[i].want);
+		if (steps[i].write) {
+			check(ok, "portio: OUT of %u bytes to port %#x -> IO exit, data %#llx",
+			      steps[i].size, steps[i].port,
+			      (unsigned long long)steps[i].want);
+			ret = vrun(&vm.cpu);
+			continue;
+		}
+		vm.cpu.run.exit.io.data = in_data;
+		ret = vrun(&vm.cpu);
+		ok &= is_hypercall(&vm.cpu, ret, HC_REPORT, steps[i].want);
+		check(ok, "portio: IN of %u bytes from port %#x, host %#llx -> RAX %#llx",
+		      steps[i].size, steps[i].port, (unsigned long long)in_data,
+		      (unsigned long long)steps[i].want);
+		ret = vrun(&vm.cpu);
+	}
+	check(is_done(&vm.cpu, ret, 0), "portio: DONE(0) after the sequence");
+	vm_free(&vm);
+	skipping = NULL;
+}
+
+static void sec_hlt(void)
+{
+	struct axas_regs regs;
+	struct vm vm;
+	long ret, r2;
+
+	skipping = no_guest ? no_guest : X86_SKIP;
+	vm_new(&vm);
+	ret = guest_cmd(&vm.cpu, CMD_HLT, 0x417, 0, 0);
+	r2 = get_regs(vm.cpu.fd, &regs);
+	check(ran(&vm.cpu, ret, AXAS_EXIT_HLT) && !r2 && regs.pc > GUEST_BASE &&
+	      regs.pc < GUEST_BASE + guest_len,
+	      "hlt: HLT -> HLT exit, the guest's pc in its code");
+	ret = vrun(&vm.cpu);
+	check(is_done(&vm.cpu, ret, 0x417),
+	      "hlt: the next RUN resumes after the HLT -> DONE(" RN_A1 ")");
+	vm_free(&vm);
+	skipping = NULL;
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 struct section {
@@ -2522,6 +2805,8 @@ static const struct section sections[] = {
 	{ "wrongleaf", sec_wrongleaf, "a wrong leaf (TEST_WRONG_LEAF) the CPU rejects" },
 	{ "internal", sec_internal, "illegal instruction, fetch from an unmapped address" },
 	{ "sysreg", sec_sysreg, "trapped MRS and MSR completed by userspace (arm64)" },
+	{ "portio", sec_portio, "IN and OUT exits completed by userspace (x86)" },
+	{ "hlt", sec_hlt, "HLT exits, resumed after the HLT (x86)" },
 	{ "signal", sec_signal, "a signal interrupts RUN" },
 	{ "smp", sec_smp, "two vCPUs in two threads on one space" },
 	{ "limits", sec_limits, "a lazy fault beyond max_space_mb" },
@@ -2566,6 +2851,7 @@ static void setup(void)
 	cap_vcpu = xio_val(devfd, AXAS_CHECK_EXTENSION, AXAS_CAP_VCPU);
 	cap_hooks = xio_val(devfd, AXAS_CHECK_EXTENSION, AXAS_CAP_TEST_HOOKS);
 	cap_native = xio_val(devfd, AXAS_CHECK_EXTENSION, AXAS_CAP_NATIVE_FORMAT);
+	cap_vcpu_fmt = xio_val(devfd, AXAS_CHECK_EXTENSION, AXAS_CAP_VCPU_FORMAT);
 	cap_max_mb = xio_val(devfd, AXAS_CHECK_EXTENSION, AXAS_CAP_MAX_SPACE_MB);
 	cap_max_rw = xio_val(devfd, AXAS_CHECK_EXTENSION, AXAS_CAP_MAX_RW);
 	if (cap_vcpu <= 0)
