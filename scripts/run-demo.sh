@@ -5,9 +5,10 @@
 # Its /init loads axaddrspace.ko and runs "axasctl demo", the VMM tool:
 # one guest address space per format created through /dev/axaddrspace,
 # mapped, faulted, written, read back, translated and printed as a tree.
-# Then "axas_vcpu_test -d" runs a real guest in VS-mode on a G-stage
-# table, its lazy pages faulted in by the kernel and counted, its MMIO
-# and hypercalls answered from userspace. Last, /init unloads the module
+# Then "axas_vcpu_test -d" runs a real guest (riscv: VS-mode on G-stage;
+# arm64: EL1 on Stage-2; x86_64: long mode on NPT under SVM), its lazy
+# pages faulted in by the kernel and counted, its MMIO and hypercalls
+# answered from userspace. Last, /init unloads the module
 # and checks the kernel log. This script shows the programs' output and
 # the harness's verdict. ARCH picks the emulated machine (default riscv,
 # the host that runs guests). The first run builds the kernel (a few
