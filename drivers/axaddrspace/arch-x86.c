@@ -14,7 +14,7 @@
  * guest-virtual address). Once the SVM backend runs guests, every entry
  * after a flush of the space makes VMRUN flush (TLB_CONTROL), and CPUs
  * running a guest of the space are interrupted so that they re-enter
- * (axas_x86_svm_flush()). Without it the flush is only counted.
+ * (axas_x86_kick_guests()). Without it the flush is only counted.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -58,7 +58,8 @@ void axas_arch_flush(struct axas_space *as, u64 start, u64 end)
 	struct axas_hw_regs regs;
 
 	if (as->format == AXAS_FMT_AMD_NPT) {
-		axas_x86_svm_flush(as);
+		if (axas_x86_svm_native())
+			axas_x86_kick_guests(as);
 		return;
 	}
 	if (!axas_arch_flush_native(as))
@@ -66,5 +67,5 @@ void axas_arch_flush(struct axas_space *as, u64 start, u64 end)
 	axas_hw_regs(as, &regs);
 	axas_invept(INVEPT_SINGLE_CONTEXT, regs.root);
 	/* Other CPUs: at their next entry, and now if they run a guest. */
-	axas_x86_vmx_flush(as);
+	axas_x86_kick_guests(as);
 }

@@ -73,14 +73,11 @@
  * struct axas_svm_cpu - per CPU
  * @hsave: the VM_HSAVE_PA page, for VMRUN.
  * @host_save: the host's VMSAVE area around a guest run.
- * @running: the space whose guest this CPU runs, or NULL; written with
- *	interrupts off, read by axas_x86_svm_flush().
  * @last: the vCPU that ran last on this CPU (its ASID's TLB entries).
  */
 struct axas_svm_cpu {
 	struct page *hsave;
 	struct page *host_save;
-	struct axas_space *running;
 	void *last;
 };
 
@@ -407,14 +404,7 @@ static void axas_svm_enter(struct axas_vcpu *vcpu, struct axas_trap *trap)
 	vmcb->save.rax = x->gpr[AXAS_X86_RAX];
 	vmcb->save.cr3 = x->cr3;
 
-	/*
-	 * Publish @running before reading the flush count; a flush bumps
-	 * the count before it reads @running (axas_x86_svm_flush()): either
-	 * this entry sees the new count or the flush interrupts the guest.
-	 */
-	WRITE_ONCE(sc->running, vcpu->as);
-	smp_mb(); /* @running before the count; see axas_x86_svm_flush() */
-	flushes = atomic64_read(&vcpu->as->tlb_flushes);
+	flushes = axas_x86_guest_begin(vcpu->as);
 	if (flushes != svm->flushes || svm->cpu != cpu || sc->last != svm)
 		vmcb->control.tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
 	else
@@ -435,7 +425,7 @@ static void axas_svm_enter(struct axas_vcpu *vcpu, struct axas_trap *trap)
 		hw_breakpoint_restore();
 	asm volatile("stgi" ::: "memory");
 	kernel_fpu_end();
-	WRITE_ONCE(sc->running, NULL);
+	axas_x86_guest_end();
 
 	x->rip = vmcb->save.rip;
 	x->rflags = vmcb->save.rflags;
@@ -466,39 +456,4 @@ const struct axas_x86_backend axas_x86_svm = {
 bool axas_x86_svm_native(void)
 {
 	return READ_ONCE(axas_svm_on);
-}
-
-static void axas_svm_kick(void *info)
-{
-	/* The interrupt itself made the guest exit: nothing else to do. */
-}
-
-/**
- * axas_x86_svm_flush() - make the guests of an NPT space see a change
- * @as: the space, whose &axas_space.tlb_flushes was just incremented.
- *
- * Every later entry of a vCPU of @as flushes its TLB; CPUs that run one
- * now are interrupted and wait for nothing else.
- *
- * Context: any context with interrupts enabled (else running guests are
- * only flushed at their next exit); may spin waiting for other CPUs.
- */
-void axas_x86_svm_flush(struct axas_space *as)
-{
-	unsigned int cpu, self;
-
-	if (!READ_ONCE(axas_svm_on))
-		return;
-	/* The count was bumped: read @running after (axas_svm_enter()). */
-	smp_mb();
-	if (irqs_disabled())
-		return;
-	self = get_cpu();
-	for_each_online_cpu(cpu) {
-		if (cpu == self ||
-		    READ_ONCE(per_cpu_ptr(&axas_svm_cpus, cpu)->running) != as)
-			continue;
-		smp_call_function_single(cpu, axas_svm_kick, NULL, 1);
-	}
-	put_cpu();
 }

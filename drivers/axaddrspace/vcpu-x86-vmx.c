@@ -26,7 +26,8 @@
  * guest-physical translations of the EPTP, which an entry flushes (INVEPT
  * single-context) whenever the space was flushed since the vCPU's last
  * entry or the vCPU last ran on another CPU; a flush of a space also
- * interrupts the CPUs that run one of its guests now (axas_x86_vmx_flush()).
+ * interrupts the CPUs that run one of its guests now
+ * (axas_x86_kick_guests()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -127,13 +128,10 @@ struct axas_vmx_caps {
  * struct axas_vmx_cpu - per CPU
  * @vmxon: the VMXON region.
  * @on: this CPU is in VMX operation (set and read on the CPU itself).
- * @running: the space whose guest this CPU runs, or NULL; written with
- *	interrupts off, read by axas_x86_vmx_flush().
  */
 struct axas_vmx_cpu {
 	struct page *vmxon;
 	bool on;
-	struct axas_space *running;
 };
 
 /**
@@ -157,7 +155,6 @@ struct axas_vmx {
 static struct axas_vmx_caps axas_vmx_caps;
 static DEFINE_PER_CPU(struct axas_vmx_cpu, axas_vmx_cpus);
 static enum cpuhp_state axas_vmx_hp_state;
-static bool axas_vmx_on;
 
 /* VMX instructions: true when they succeeded (CF and ZF clear). */
 static bool axas_vmxon(u64 pa)
@@ -379,13 +376,11 @@ static int axas_vmx_hw_enable(void)
 		return ret;
 	}
 	axas_vmx_hp_state = ret;
-	WRITE_ONCE(axas_vmx_on, true);
 	return 0;
 }
 
 static void axas_vmx_hw_disable(void)
 {
-	WRITE_ONCE(axas_vmx_on, false);
 	cpuhp_remove_state(axas_vmx_hp_state);
 	axas_vmx_free_pages();
 }
@@ -698,14 +693,7 @@ static void axas_vmx_enter(struct axas_vcpu *vcpu, struct axas_trap *trap)
 		goto out_clear;
 	}
 
-	WRITE_ONCE(vc->running, vcpu->as);
-	/*
-	 * Publish @running before reading the flush count; a flush bumps
-	 * the count before it reads @running (axas_x86_vmx_flush()): either
-	 * this entry sees the new count or the flush interrupts the guest.
-	 */
-	smp_mb();
-	flushes = atomic64_read(&vcpu->as->tlb_flushes);
+	flushes = axas_x86_guest_begin(vcpu->as);
 	if (flushes != vmx->flushes || vmx->cpu != cpu)
 		axas_invept(vmx->eptp);
 	vmx->flushes = flushes;
@@ -740,7 +728,7 @@ static void axas_vmx_enter(struct axas_vcpu *vcpu, struct axas_trap *trap)
 	invalidate_tss_limit();
 	/* And GDTR and IDTR limits of 0xffff: the GDT's matters. */
 	load_fixmap_gdt(cpu);
-	WRITE_ONCE(vc->running, NULL);
+	axas_x86_guest_end();
 
 	if (fail)
 		axas_vmx_other(x, trap, VMX_VMFAIL,
@@ -762,38 +750,3 @@ const struct axas_x86_backend axas_x86_vmx = {
 	.destroy	= axas_vmx_destroy,
 	.enter		= axas_vmx_enter,
 };
-
-static void axas_vmx_kick(void *info)
-{
-	/* The interrupt itself made the guest exit: nothing else to do. */
-}
-
-/**
- * axas_x86_vmx_flush() - make the guests of an EPT space see a change
- * @as: the space, whose &axas_space.tlb_flushes was just incremented.
- *
- * Every later entry of a vCPU of @as invalidates its EPT translations
- * (INVEPT); CPUs that run one now are interrupted so that they re-enter.
- *
- * Context: any context with interrupts enabled (else running guests are
- * only flushed at their next exit); may spin waiting for other CPUs.
- */
-void axas_x86_vmx_flush(struct axas_space *as)
-{
-	unsigned int cpu, self;
-
-	if (!READ_ONCE(axas_vmx_on))
-		return;
-	/* Pairs with the barrier in axas_vmx_enter(). */
-	smp_mb();
-	if (irqs_disabled())
-		return;
-	self = get_cpu();
-	for_each_online_cpu(cpu) {
-		if (cpu == self ||
-		    READ_ONCE(per_cpu_ptr(&axas_vmx_cpus, cpu)->running) != as)
-			continue;
-		smp_call_function_single(cpu, axas_vmx_kick, NULL, 1);
-	}
-	put_cpu();
-}

@@ -15,8 +15,10 @@
 #include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/minmax.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/sizes.h>
+#include <linux/smp.h>
 #include <linux/string.h>
 #include <asm/cpufeature.h>
 
@@ -321,4 +323,68 @@ int axas_arch_decode_sysreg(struct axas_vcpu *vcpu,
 			    struct axas_mmio_insn *mi, u32 *encoding, u64 *data)
 {
 	return -EOPNOTSUPP;
+}
+
+/* ---- guests running now, for flushes -------------------------------------- */
+
+/* The space whose guest this CPU runs, or NULL; written with irqs off. */
+static DEFINE_PER_CPU(struct axas_space *, axas_x86_running);
+
+/**
+ * axas_x86_guest_begin() - this CPU is about to enter a guest of @as
+ * @as: the vCPU's space.
+ *
+ * Context: interrupts disabled, until the matching axas_x86_guest_end().
+ * Return: &axas_space.tlb_flushes, read after this CPU was published; an
+ * entry flushes its TLB when the value differs from its last entry's.
+ */
+s64 axas_x86_guest_begin(struct axas_space *as)
+{
+	this_cpu_write(axas_x86_running, as);
+	/* Publish before reading the count; pairs with axas_x86_kick_guests(). */
+	smp_mb();
+	return atomic64_read(&as->tlb_flushes);
+}
+
+/**
+ * axas_x86_guest_end() - this CPU left the guest that it entered
+ *
+ * Context: interrupts disabled.
+ */
+void axas_x86_guest_end(void)
+{
+	this_cpu_write(axas_x86_running, NULL);
+}
+
+static void axas_x86_kick(void *info)
+{
+	/* The interrupt itself made the guest exit: nothing else to do. */
+}
+
+/**
+ * axas_x86_kick_guests() - make the running guests of @as see a flush
+ * @as: the space, whose &axas_space.tlb_flushes was just incremented.
+ *
+ * Every later entry of a vCPU of @as flushes its TLB (the count differs);
+ * CPUs that run one now are interrupted, which ends their guest's run.
+ *
+ * Context: any context; with interrupts disabled the running guests are
+ * only flushed at their next exit. May spin waiting for other CPUs.
+ */
+void axas_x86_kick_guests(struct axas_space *as)
+{
+	unsigned int cpu, self;
+
+	/* The count was bumped: read the CPUs after (axas_x86_guest_begin()). */
+	smp_mb();
+	if (irqs_disabled())
+		return;
+	self = get_cpu();
+	for_each_online_cpu(cpu) {
+		if (cpu == self ||
+		    READ_ONCE(*per_cpu_ptr(&axas_x86_running, cpu)) != as)
+			continue;
+		smp_call_function_single(cpu, axas_x86_kick, NULL, 1);
+	}
+	put_cpu();
 }

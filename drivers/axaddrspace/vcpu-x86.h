@@ -17,8 +17,8 @@
  *    Checks"). The guest never reads its EFER here.
  *  - The common layer fills &axas_trap.info[2] of an AXAS_TRAP_IO OUT
  *    with RAX; the backend gives port, access, size and length only.
- *  - axas_x86_svm_flush() and axas_x86_svm_native() are how arch-x86.c
- *    reaches SVM guests when an NPT space changes.
+ *  - axas_x86_svm_native() and axas_x86_kick_guests() are how arch-x86.c
+ *    reaches running guests when a space changes (both backends).
  */
 #ifndef _AXADDRSPACE_VCPU_X86_H
 #define _AXADDRSPACE_VCPU_X86_H
@@ -112,15 +112,20 @@ static inline struct axas_x86_vcpu *axas_x86(struct axas_vcpu *vcpu)
 	return vcpu->arch;
 }
 
-/*
- * Whether the SVM backend is enabled on this host (EFER.SVME set by us),
- * and the flush of an NPT space that changed: running vCPUs of the space
- * are made to exit, and every entry after this call flushes.
- */
+/* Whether the SVM backend is enabled on this host (EFER.SVME set by us). */
 bool axas_x86_svm_native(void);
-void axas_x86_svm_flush(struct axas_space *as);
-/* The same for EPT spaces and VMX guests (vcpu-x86-vmx.c). */
-void axas_x86_vmx_flush(struct axas_space *as);
+
+/*
+ * Both backends: a guest entry of a vCPU of @as publishes, with interrupts
+ * off, that this CPU runs it (axas_x86_guest_begin(), which returns the
+ * space's flush count read after that) and withdraws it after the exit
+ * (axas_x86_guest_end()). A flush of @as bumps the count and then calls
+ * axas_x86_kick_guests(): either the entry saw the new count and flushes,
+ * or the CPU is interrupted out of the guest and flushes at its next entry.
+ */
+s64 axas_x86_guest_begin(struct axas_space *as);
+void axas_x86_guest_end(void);
+void axas_x86_kick_guests(struct axas_space *as);
 
 /*
  * vcpu-x86-vmx-switch.S: VMLAUNCH of the current VMCS with the guest's
