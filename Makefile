@@ -13,6 +13,8 @@
 #   make e2e-all          the three of them
 #   make check-vmx        x86_64 guests on Intel VMX with EPT: the vCPU
 #                         selftest in Bochs (E2E_EMU=bochs scripts/e2e.sh)
+#   make check-deps       every program and file in scripts/deps.list is
+#                         there, and the scripts call no program it lacks
 #   make checkpatch       scripts/checkpatch.pl --strict on drivers/ include/ kunit/
 #                         and the C of tools/ (not axas-user's kernel-header shims)
 #   make kerneldoc        scripts/kernel-doc -none -Wall on include/ drivers/
@@ -67,7 +69,7 @@ clean_module	= find drivers kunit \( -name '*.o' -o -name '.*.cmd' -o -name '.*.
 		  rm -f drivers/axas-sample/{*.ko,Module.symvers,modules.order}
 
 .PHONY: all modules sample headers-6.1 setup prepare kdir clean distclean help \
-	checkpatch kerneldoc sparse uapi-check axas-user-check \
+	check-deps checkpatch kerneldoc sparse uapi-check axas-user-check \
 	kunit kunit-all kunit-x86_64 kunit-arm64 kunit-riscv check bench run \
 	e2e e2e-all e2e-x86_64 e2e-arm64 e2e-riscv check-vmx
 
@@ -130,6 +132,9 @@ sparse: kdir
 	fi; \
 	echo "sparse: clean"
 
+check-deps: setup
+	@scripts/check-deps.sh
+
 checkpatch: prepare
 	@scripts/lint.sh checkpatch
 
@@ -172,8 +177,10 @@ e2e-all: setup
 	+@MAKE="$(MAKE)" scripts/check.sh e2e-x86_64 e2e-arm64 e2e-riscv
 
 # Setup first and alone: without the tools nothing else means anything.
-check: setup
-	+@MAKE="$(MAKE)" scripts/check.sh checkpatch kerneldoc sparse uapi-check \
+check:
+	@scripts/setup.sh || { echo "check: setup failed (above)"; \
+		echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+	+@MAKE="$(MAKE)" scripts/check.sh check-deps checkpatch kerneldoc sparse uapi-check \
 		sample headers-6.1 axas-user-check \
 		kunit-x86_64 kunit-arm64 kunit-riscv \
 		e2e-x86_64 check-vmx e2e-arm64 e2e-riscv

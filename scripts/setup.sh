@@ -7,30 +7,23 @@
 
 set -euo pipefail
 
-# The less obvious ones:
-#   qemu-system-data: qboot.rom, the x86 option ROMs and OpenSBI's
-#     opensbi-riscv64-generic-fw_dynamic.bin (the qemu -bios default for
-#     riscv virt); seabios: bios-256k.bin, the default x86 firmware.
-#   g++, linux-libc-dev: the uAPI header is compiled as C and C++ against
-#     the system's <linux/types.h>.
-#   linux-headers-amd64: Debian's default kernel's headers (6.1), which
-#     the module must also build against (make headers-6.1).
-#   libc6-dev-*-cross: static glibc for the test programs that the
-#     end-to-end initramfs holds (scripts/e2e.sh).
-#   bochs, bochsbios, vgabios: Bochs emulates Intel VMX with EPT, which
-#     QEMU's TCG does not (E2E_EMU=bochs scripts/e2e.sh x86_64);
-#     xorriso, isolinux, syslinux-common: the boot ISO it needs, as Bochs
-#     has no -kernel option.
-packages=(
-	linux-source-6.12 xz-utils linux-headers-amd64
-	make gcc g++ linux-libc-dev bc flex bison libelf-dev libssl-dev cpio
-	rsync util-linux python3 perl ccache sparse
-	gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu
-	libc6-dev-arm64-cross libc6-dev-riscv64-cross
-	qemu-system-x86 qemu-system-arm qemu-system-misc qemu-system-data
-	seabios
-	bochs bochsbios vgabios xorriso isolinux syslinux-common
-)
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+# The packages, from the list of every program and file the targets use
+# (scripts/deps.list, which says who needs each).
+list=$("$top/scripts/check-deps.sh" packages)
+mapfile -t packages <<<"$list"
+
+# Installed is not enough: a PATH that hides a program fails here, naming
+# it and its package, not with "command not found" deep in a test log.
+verify() {
+	local out
+
+	out=$("$top/scripts/check-deps.sh" present) && return 0
+	grep MISSING <<<"$out" | sed 's/^check-deps:/setup:/' >&2
+	echo "setup: FAILED: programs or files missing (scripts/deps.list)" >&2
+	exit 1
+}
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -39,6 +32,7 @@ for pkg in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+	verify
 	echo "setup: all ${#packages[@]} packages already installed"
 	exit 0
 fi
@@ -55,6 +49,12 @@ fi
 echo "setup: installing: ${missing[*]}"
 # env, not export: sudo would drop an exported DEBIAN_FRONTEND.
 apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q)
-"${apt[@]}" update
-"${apt[@]}" install -y --no-install-recommends "${missing[@]}" </dev/null
+if ! "${apt[@]}" update || ! "${apt[@]}" install -y --no-install-recommends \
+	"${missing[@]}" </dev/null; then
+	echo "setup: FAILED: apt-get could not install: ${missing[*]}" >&2
+	echo "setup: (no network to Debian's archive, or a package name is wrong;" \
+	     "scripts/deps.list says which target needs each)" >&2
+	exit 1
+fi
+verify
 echo "setup: done"
