@@ -11,7 +11,8 @@
 #   lint      the shell scripts, Makefiles and kunit.py QEMU configs call
 #             no program that the list lacks (scripts/deps-lint.py)
 #   packages  print the packages to install, one a line (scripts/setup.sh)
-# Without an argument: present, then lint (make check-deps); ends with
+# Without an argument: present, a check that the lint finds programs
+# planted in a script and a recipe, then lint (make check-deps); ends with
 # "N passed, N failed" and exits non-zero if either failed. Needs only
 # bash and coreutils for "present" and "packages", so that setup can use
 # them on a bare machine.
@@ -108,6 +109,29 @@ lint() {
 	(cd "$top" && python3 scripts/deps-lint.py "$list" "${files[@]#"$top/"}")
 }
 
+# The lint must be able to fail: a script and a recipe that call a
+# program the list lacks, in the places a command can stand.
+lint_selftest() {
+	local tmp out rc=0
+
+	tmp=$(mktemp -d)
+	printf '#!/bin/bash\nx=$(date | axas-planted-a -q)\n[ -n "$x" ] && timeout -k 1 5 axas-planted-b\n' \
+		>"$tmp/planted.sh"
+	printf 'all:\n\t@axas-planted-c $(X)\n' >"$tmp/Makefile"
+	out=$(python3 "$top/scripts/deps-lint.py" "$list" "$tmp/planted.sh" "$tmp/Makefile") && rc=1
+	rm -rf "$tmp"
+	for p in a b c; do
+		grep -q ": axas-planted-$p is not in" <<<"$out" || rc=1
+	done
+	if [ "$rc" -eq 0 ]; then
+		echo "check-deps: the lint finds the 3 programs planted in a script and a recipe"
+	else
+		echo "check-deps: FAIL: the lint missed a planted program:"
+		echo "$out"
+	fi
+	return "$rc"
+}
+
 main() {
 	local passed=0 failed=0
 
@@ -127,10 +151,17 @@ main() {
 	if ! command -v python3 >/dev/null; then
 		echo "check-deps: MISSING python3: install Debian package python3; lint not run"
 		failed=$((failed + 1))
-	elif lint; then
-		passed=$((passed + 1))
 	else
-		failed=$((failed + 1))
+		if lint_selftest; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+		fi
+		if lint; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+		fi
 	fi
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

@@ -91,9 +91,14 @@ class Lexer:
         return self.s[self.i:self.i + n]
 
     def subst(self):
-        """At "$(": return the text up to the matching ")"."""
-        depth, start = 1, self.i
+        """At "$(": lex the text up to the matching ")" later."""
         start_line = self.line
+        self.substs.append((self.close_paren(), start_line))
+
+    def close_paren(self):
+        """After an opening parenthesis: move past the matching ")",
+        minding quotes and substitutions, and return the text between."""
+        depth, start = 1, self.i
         quote = None
         while self.i < len(self.s):
             c = self.s[self.i]
@@ -118,12 +123,10 @@ class Lexer:
             elif c == ')':
                 depth -= 1
                 if depth == 0:
-                    body = self.s[start:self.i]
                     self.i += 1
-                    self.substs.append((body, start_line))
-                    return
+                    return self.s[start:self.i - 1]
             self.i += 1
-        self.substs.append((self.s[start:], start_line))
+        return self.s[start:]
 
     def tokens(self):
         while self.i < len(self.s):
@@ -201,7 +204,8 @@ class Lexer:
             if c == '(' and re.fullmatch(r'[A-Za-z_][A-Za-z0-9_]*\+?=',
                                          self.s[start:self.i]):
                 # name=(...): an array assignment, all of it one word.
-                self.array()
+                self.i += 1
+                self.close_paren()
                 continue
             if c in ' \t\n;|&()<>':
                 break
@@ -229,27 +233,6 @@ class Lexer:
                 depth += 1
                 self.i += 1
             elif c == '}':
-                depth -= 1
-                if depth == 0:
-                    self.i += 1
-                    return
-            self.i += 1
-
-    def array(self):
-        depth = 0
-        quote = None
-        while self.i < len(self.s):
-            c = self.s[self.i]
-            if c == '\n':
-                self.line += 1
-            if quote:
-                if c == quote:
-                    quote = None
-            elif c in '\'"':
-                quote = c
-            elif c == '(':
-                depth += 1
-            elif c == ')':
                 depth -= 1
                 if depth == 0:
                     self.i += 1
