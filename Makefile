@@ -11,6 +11,14 @@
 #   make e2e ARCH=A       the module, its sample client and the selftests
 #                         on a 6.12 kernel in QEMU (scripts/e2e.sh)
 #   make e2e-all          the three of them
+#   make e2e-kasan-A      the same on the sanitizer kernel of A (KASAN, UBSAN,
+#                         KFENCE, fault injection: scripts/e2e-config/kasan.config)
+#   make e2e-kcsan-x86_64 the same on the KCSAN kernel (kcsan.config)
+#   make kasan-plant-A    a planted use-after-free must fail the KASAN run
+#   make fuzz ARCH=A      the fuzzer tools/testing/axas-fuzz alone on the e2e
+#                         kernel, FUZZ_S seconds (default 300), FUZZ_SEED
+#                         to repeat a run, FUZZ_FAIL=PERCENT fault injection,
+#                         VARIANT=kasan|kcsan for a sanitizer kernel
 #   make check-vmx        x86_64 guests on Intel VMX with EPT: the vCPU
 #                         selftest in Bochs (E2E_EMU=bochs scripts/e2e.sh)
 #   make check-deps       every program and file in scripts/deps.list is
@@ -71,7 +79,9 @@ clean_module	= find drivers kunit \( -name '*.o' -o -name '.*.cmd' -o -name '.*.
 .PHONY: all modules sample headers-6.1 setup prepare kdir clean distclean help \
 	check-deps checkpatch kerneldoc sparse uapi-check axas-user-check \
 	kunit kunit-all kunit-x86_64 kunit-arm64 kunit-riscv check bench run \
-	e2e e2e-all e2e-x86_64 e2e-arm64 e2e-riscv check-vmx
+	e2e e2e-all e2e-x86_64 e2e-arm64 e2e-riscv check-vmx fuzz \
+	e2e-kasan-x86_64 e2e-kasan-arm64 e2e-kasan-riscv e2e-kcsan-x86_64 \
+	kasan-plant-x86_64 kasan-plant-arm64 kasan-plant-riscv
 
 all: modules
 
@@ -167,6 +177,20 @@ e2e: setup
 e2e-x86_64 e2e-arm64 e2e-riscv: setup
 	@scripts/e2e.sh $(patsubst e2e-%,%,$@)
 
+# The sanitizer kernels: e2e-VARIANT-ARCH.
+e2e-kasan-x86_64 e2e-kasan-arm64 e2e-kasan-riscv e2e-kcsan-x86_64: setup
+	@E2E_VARIANT=$(word 2,$(subst -, ,$@)) scripts/e2e.sh $(word 3,$(subst -, ,$@))
+
+kasan-plant-x86_64 kasan-plant-arm64 kasan-plant-riscv: setup
+	@scripts/check-kasan-plant.sh $(patsubst kasan-plant-%,%,$@)
+
+# A long storm of the fuzzer alone; the e2e runs of make check end with a
+# short one.
+FUZZ_S		?= 300
+VARIANT		?=
+fuzz: setup
+	@E2E_MODE=fuzz FUZZ_S=$(FUZZ_S) E2E_VARIANT=$(VARIANT) scripts/e2e.sh $(ARCH)
+
 # QEMU's TCG has no VMX: Bochs runs the VMX backend, on the kernel and
 # initramfs of e2e-x86_64, with axas_vcpu_test alone (the rest is the
 # same code as under QEMU, and Bochs is slower).
@@ -183,7 +207,9 @@ check:
 	+@MAKE="$(MAKE)" scripts/check.sh check-deps checkpatch kerneldoc sparse uapi-check \
 		sample headers-6.1 axas-user-check \
 		kunit-x86_64 kunit-arm64 kunit-riscv \
-		e2e-x86_64 check-vmx e2e-arm64 e2e-riscv
+		e2e-x86_64 check-vmx e2e-arm64 e2e-riscv \
+		e2e-kasan-x86_64 e2e-kasan-arm64 e2e-kasan-riscv e2e-kcsan-x86_64 \
+		kasan-plant-x86_64 kasan-plant-riscv
 
 # The core natively, then a guest's faults in the emulated riscv64 and
 # arm64 hosts.

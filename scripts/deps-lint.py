@@ -469,7 +469,7 @@ def make_vars(text):
     """Every value each variable of a Makefile is given, unexpanded."""
     values = {}
     text = re.sub(r'\\\n', ' ', text)
-    for m in re.finditer(r'^(?:export\s+|override\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*[:?+]?=\s*(.*)$',
+    for m in re.finditer(r'^(?:export\s+|override\s+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*[:?+]?=[ \t]*(.*)$',
                          text, re.M):
         values.setdefault(m.group(1), []).append(m.group(2).strip())
     return values

@@ -24,15 +24,26 @@
 #   AXAS_BUILD     build directory (default: <repo>/build)
 #   CCACHE_DIR     ccache directory (default: ~/.cache/axaddrspace-ccache)
 #   JOBS           make -j (default: nproc)
-#   E2E_TIMEOUT    seconds QEMU may run (default: 600)
+#   E2E_TIMEOUT    seconds QEMU may run (default: 600 + 2 * FUZZ_S)
 #   E2E_MODE       "demo": /init runs "axasctl demo" and "axas_vcpu_test -d"
 #                  instead of the tests (what "make run" shows); "bench":
 #                  only "axas_vcpu_test -b" (BENCH lines); "vcpu": the
-#                  tests of axas_vcpu_test alone; default: all the tests
+#                  tests of axas_vcpu_test alone; "fuzz": the fuzzer
+#                  axas_fuzz alone; default: all the tests, then the fuzzer
+#   FUZZ_S         seconds of fuzzing (default: 30; 0: none)
+#   FUZZ_SEED      the fuzzer's seed, to repeat a run (default: a new one)
+#   FUZZ_FAIL      percent of slab and page allocations to fail in the
+#                  fuzzer's second phase (a kernel with FAILSLAB and
+#                  FAIL_PAGE_ALLOC; default: 5 on the kasan variant, which
+#                  has them, none elsewhere)
+#   E2E_VARIANT    "kasan": the kernel with scripts/e2e-config/kasan.config
+#                  on top (KASAN, UBSAN, KFENCE, fault injection), built
+#                  in build/e2e-ARCH-kasan; "kcsan": kcsan.config (KCSAN),
+#                  in build/e2e-ARCH-kcsan; default: the plain kernel
 #   E2E_APPEND     more kernel command line
 #   E2E_QUIET      1: do not copy the console to stdout (it is in the log)
-#   E2E_LOG        console log (default: build/e2e-ARCH.log, and
-#                  build/e2e-x86_64-bochs.log under Bochs)
+#   E2E_LOG        console log (default: build/e2e-ARCH[-VARIANT].log,
+#                  and build/e2e-x86_64-bochs.log under Bochs)
 #   E2E_EMU        "bochs" (x86_64 only): boot the same kernel and
 #                  initramfs in Bochs, which emulates Intel VMX with EPT
 #                  (QEMU's TCG does not), from an isolinux ISO (Bochs has
@@ -47,7 +58,7 @@ usage() {
 }
 
 say() {
-	echo "e2e: $arch: $*"
+	echo "e2e: ${tag:-$arch}: $*"
 }
 
 # A failure before the boot: say so, print the closing line and stop.
@@ -171,17 +182,18 @@ build_userspace() {
 
 	say "building /init"
 	"${cross}gcc" -static -Os -Wall -Wextra -Werror \
-		-DE2E_NAME="\"e2e-$arch\"" \
+		-DE2E_NAME="\"e2e-$tag\"" \
 		-o "$edir/init" "$src/tools/testing/axas-e2e/init.c" ||
 		die "/init build failed"
 
-	rm -f "$edir/skip-tools" "$edir/axas_test" "$edir/axas_vcpu_test" "$edir/axasctl"
+	rm -f "$edir/skip-tools" "$edir/axas_test" "$edir/axas_vcpu_test" "$edir/axasctl" \
+		"$edir/axas_fuzz"
 	if [ -f "$src/tools/Makefile" ]; then
 		say "building the selftests and axasctl (make -C tools)"
 		make -s -C "$src/tools" ARCH="$arch" CROSS_COMPILE="$cross" \
 			OUT="$edir/tools" -j"$jobs" ||
 			die "tools build failed"
-		for prog in axas_test axas_vcpu_test axasctl; do
+		for prog in axas_test axas_vcpu_test axasctl axas_fuzz; do
 			found=$(find "$edir/tools" -type f -name "$prog" -perm -u+x | head -n 1)
 			if [ -n "$found" ]; then
 				ln -f "$found" "$edir/$prog"
@@ -224,6 +236,8 @@ pack_initramfs() {
 			echo "file /bin/axas_vcpu_test $edir/axas_vcpu_test 0755 0 0"
 		[ -f "$edir/axasctl" ] &&
 			echo "file /bin/axasctl $edir/axasctl 0755 0 0"
+		[ -f "$edir/axas_fuzz" ] &&
+			echo "file /bin/axas_fuzz $edir/axas_fuzz 0755 0 0"
 		true
 	} >"$list"
 	"$kobj/usr/gen_init_cpio" "$list" >"$edir/initramfs.cpio" ||
@@ -253,6 +267,7 @@ run_qemu() {
 	# hung selftest is reported as such.
 	cmdline="$kargs panic=-1 slub_debug=FZP axas.timeout=$((timeout > 120 ? timeout - 60 : timeout / 2))"
 	[ -n "${E2E_MODE:-}" ] && cmdline+=" axas.mode=$E2E_MODE"
+	cmdline+=$fuzz_args
 	[ -n "${E2E_APPEND:-}" ] && cmdline+=" $E2E_APPEND"
 	qemu+=(-nodefaults -m 1024 -smp 2 -no-reboot -nographic -serial stdio
 	       -kernel "$kobj/$image" -initrd "$edir/initramfs.cpio"
@@ -284,6 +299,7 @@ run_bochs() {
 	cmdline="$kargs,115200 panic=-1 slub_debug=FZP axas.emu=bochs"
 	cmdline+=" axas.timeout=$((timeout > 120 ? timeout - 60 : timeout / 2))"
 	[ -n "${E2E_MODE:-}" ] && cmdline+=" axas.mode=$E2E_MODE"
+	cmdline+=$fuzz_args
 	[ -n "${E2E_APPEND:-}" ] && cmdline+=" $E2E_APPEND"
 
 	rm -rf "$bdir"
@@ -365,7 +381,7 @@ run_bochs() {
 	[ "${E2E_QUIET:-0}" != 1 ] && sed -n "$((n + 1)),\$p" "$serial" | sed 's/\r//g'
 	sed 's/\r//g' "$serial" >"$log"
 	# "Shutdown" makes Bochs exit with 1: the log says whether it came.
-	if [ "$rc" -eq 1 ] && grep -qE "^e2e-$arch: [0-9]+ passed" "$log"; then
+	if [ "$rc" -eq 1 ] && grep -qE "^e2e-$tag: [0-9]+ passed" "$log"; then
 		rc=0
 	fi
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ]; then
@@ -406,26 +422,45 @@ main() {
 	top=$(cd "$(dirname "$0")/.." && pwd)
 	src=$top
 	build=${AXAS_BUILD:-$top/build}
-	edir=$build/e2e-$arch
+	variant=${E2E_VARIANT:-}
+	case $variant in
+	''|kasan|kcsan) ;;
+	*)	die "E2E_VARIANT=$variant: kasan, kcsan or nothing" ;;
+	esac
+	tag=$arch${variant:+-$variant}
+	edir=$build/e2e-$tag
 	kobj=$edir/obj
 	kstamp=$kobj/.axas-e2e.stamp
 	mod=$edir/mod
 	emu=${E2E_EMU:-qemu}
 	case $emu in
-	qemu)	log=${E2E_LOG:-$build/e2e-$arch.log} ;;
+	qemu)	log=${E2E_LOG:-$build/e2e-$tag.log} ;;
 	bochs)	[ "$arch" = x86_64 ] || die "E2E_EMU=bochs is for x86_64 only"
-		log=${E2E_LOG:-$build/e2e-$arch-bochs.log} ;;
+		log=${E2E_LOG:-$build/e2e-$tag-bochs.log} ;;
 	*)	die "E2E_EMU=$emu: qemu or bochs" ;;
 	esac
 	jobs=${JOBS:-$(nproc)}
-	timeout=${E2E_TIMEOUT:-600}
+	fuzz_s=${FUZZ_S:-30}
+	fuzz_args=" axas.fuzz_s=$fuzz_s"
+	[ -n "${FUZZ_SEED:-}" ] && fuzz_args+=" axas.fuzz_seed=$FUZZ_SEED"
+	# The kasan kernel has fault injection: the fuzzer's second phase
+	# fails 5% of its allocations unless FUZZ_FAIL says otherwise.
+	fuzz_fail=${FUZZ_FAIL:-}
+	[ -z "$fuzz_fail" ] && [ "$variant" = kasan ] && fuzz_fail=5
+	[ -n "$fuzz_fail" ] && fuzz_args+=" axas.fuzz_fail=$fuzz_fail"
+	# The fuzzer's phases come on top of the tests.
+	timeout=${E2E_TIMEOUT:-$((600 + 2 * fuzz_s))}
 	frags=("$top/scripts/e2e-config/common.config" "$top/scripts/e2e-config/$arch.config")
+	[ -n "$variant" ] && frags+=("$top/scripts/e2e-config/$variant.config")
+	# and what the variant needs on this architecture alone, if anything
+	[ -n "$variant" ] && [ -f "$top/scripts/e2e-config/$variant-$arch.config" ] &&
+		frags+=("$top/scripts/e2e-config/$variant-$arch.config")
 
 	"$top/scripts/prepare-kernel.sh"
 	mkdir -p "$edir"
 
 	# One run per architecture at a time; released when this script exits.
-	exec 9>"$build/.e2e-$arch.lock"
+	exec 9>"$build/.e2e-$tag.lock"
 	if ! flock -n 9; then
 		say "waiting for another run in $edir"
 		flock 9
@@ -479,7 +514,7 @@ main() {
 	# The verdict, from the console log.
 	read -r passed failed skipped < <(count_tap "$log")
 	problems=()
-	closing=$(grep -E "^e2e-$arch: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$" "$log" |
+	closing=$(grep -E "^e2e-$tag: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$" "$log" |
 		  tail -n 1 || true)
 	emu_name=QEMU
 	[ "$emu" = bochs ] && emu_name=Bochs
@@ -492,10 +527,20 @@ main() {
 		problems+=("kernel panic: $(grep -m1 -E 'Kernel panic - not syncing' "$log")")
 	fi
 	if [ -z "$closing" ]; then
-		problems+=("no closing line 'e2e-$arch: N passed, N failed, N skipped' from /init")
+		problems+=("no closing line 'e2e-$tag: N passed, N failed, N skipped' from /init")
 	elif [ "${closing#*: }" != "$passed passed, $failed failed, $skipped skipped" ]; then
 		# Lost or mangled console output.
 		problems+=("/init counted '${closing#*: }' but the log has $passed passed, $failed failed, $skipped skipped")
+	fi
+	# A sanitizer that the configuration has but the boot did not start
+	# would pass everything.
+	# riscv prints no such line: there scripts/check-kasan-plant.sh
+	# (a planted use-after-free that KASAN must catch) is the proof.
+	if [ "$variant" = kasan ] && [ "$arch" != riscv ] && ! grep -q 'KernelAddressSanitizer initialized' "$log"; then
+		problems+=("KASAN did not start (no 'KernelAddressSanitizer initialized' in the boot log)")
+	fi
+	if [ "$variant" = kcsan ] && ! grep -q 'kcsan: enabled early' "$log"; then
+		problems+=("KCSAN did not start (no 'kcsan: enabled early' in the boot log)")
 	fi
 	# The Stage-2 code needs the kernel at EL2 (QEMU's virtualization=on).
 	if [ "$arch" = arm64 ] && ! grep -q 'CPU features: detected: Virtualization Host Extensions' "$log"; then

@@ -35,7 +35,7 @@ sources() {
 # core (tools/testing/axas-user), but not the latter's include/linux/,
 # which stands in for the kernel's own headers.
 checkpatch_dirs=(drivers include kunit tools/axasctl tools/include
-		 tools/testing/selftests tools/testing/axas-e2e
+		 tools/testing/selftests tools/testing/axas-e2e tools/testing/axas-fuzz
 		 tools/testing/axas-user)
 checkpatch_skip=tools/testing/axas-user/include/
 

@@ -24,6 +24,7 @@
 
 #include "dev.h"
 #include "pgtable.h"
+#include "stats.h"
 
 /*
  * Largest user region: 2^27 pages (512 GiB), so that its page array (and
@@ -219,6 +220,7 @@ static void axas_region_drop(struct axas_dev_space *ds, struct axas_region *r)
 		unpin_user_pages_dirty_lock(r->pages, nr, r->pin_write);
 		account_locked_vm(r->pin->mm, nr, false);
 		WRITE_ONCE(ds->pinned_pages, ds->pinned_pages - nr);
+		atomic_long_sub(nr, &axas_stats.pinned_pages);
 		axas_pin_put(r->pin);
 	}
 	kfree(r);
@@ -412,6 +414,7 @@ long axas_region_set_user(struct axas_dev_space *ds, u64 gpa, u64 size,
 	r->pages = pin->pages;
 	axas_region_insert(ds, r);
 	WRITE_ONCE(ds->pinned_pages, ds->pinned_pages + nr);
+	atomic_long_add(nr, &axas_stats.pinned_pages);
 	return 0;
 
 out_unpin:

@@ -39,6 +39,7 @@
 
 #include "dev.h"
 #include "space.h"
+#include "stats.h"
 #include "vcpu.h"
 
 /* The uAPI flags are the core's flags. */
@@ -54,9 +55,6 @@ static_assert(AXAS_FORMAT_AMD_NPT == AXAS_FMT_AMD_NPT);
 
 #define AXAS_MEM_PROT		(AXAS_MEM_READ | AXAS_MEM_WRITE | AXAS_MEM_EXEC)
 #define AXAS_MAX_RW		SZ_1M
-
-/* Spaces alive now, against axas_max_spaces. */
-static atomic_t axas_nr_spaces = ATOMIC_INIT(0);
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -387,7 +385,7 @@ static long axas_ioc_guest_rw(struct axas_dev_space *ds, void __user *argp,
 		return -ERANGE;
 	ubuf = u64_to_user_ptr(req.buf);
 
-	buf = kvmalloc(req.size, GFP_KERNEL_ACCOUNT);
+	buf = kvmalloc(req.size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!buf)
 		return -ENOMEM;
 	/* All of it first: a write either happens whole or not at all. */
@@ -672,7 +670,7 @@ static int axas_space_release(struct inode *inode, struct file *file)
 	axas_region_release_all(ds);
 	mutex_destroy(&ds->lock);
 	kfree(ds);
-	atomic_dec(&axas_nr_spaces);
+	atomic_dec(&axas_stats.spaces);
 	return 0;
 }
 
@@ -755,7 +753,7 @@ static long axas_create_space(void __user *argp)
 	if (ret)
 		return ret;
 
-	if ((unsigned int)atomic_inc_return(&axas_nr_spaces) >
+	if ((unsigned int)atomic_inc_return(&axas_stats.spaces) >
 	    READ_ONCE(axas_max_spaces)) {
 		ret = -ENOSPC;
 		goto out_dec;
@@ -795,7 +793,7 @@ static long axas_create_space(void __user *argp)
 out_free:
 	kfree(ds);
 out_dec:
-	atomic_dec(&axas_nr_spaces);
+	atomic_dec(&axas_stats.spaces);
 	return ret;
 }
 

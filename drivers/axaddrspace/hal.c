@@ -12,6 +12,8 @@
 
 #include <axaddrspace/axaddrspace.h>
 
+#include "stats.h"
+
 /*
  * Callers can ask for a lot (a populated gigabyte of guest RAM): when the
  * memory cgroup or the machine cannot give it, fail the request with
@@ -24,12 +26,16 @@ static void *axas_hal_alloc(void *priv, unsigned int order)
 {
 	struct page *page = alloc_pages(AXAS_HAL_GFP, order);
 
-	return page ? page_address(page) : NULL;
+	if (!page)
+		return NULL;
+	atomic_long_add(1L << order, &axas_stats.hal_pages);
+	return page_address(page);
 }
 
 static void axas_hal_free(void *priv, void *va, unsigned int order)
 {
 	free_pages((unsigned long)va, order);
+	atomic_long_sub(1L << order, &axas_stats.hal_pages);
 }
 
 static phys_addr_t axas_hal_virt_to_phys(void *priv, void *va)

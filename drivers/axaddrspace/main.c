@@ -10,6 +10,7 @@
 #include <linux/moduleparam.h>
 
 #include "dev.h"
+#include "stats.h"
 #include "vcpu.h"
 
 unsigned int axas_max_spaces = 64;
@@ -71,6 +72,7 @@ static int __init axas_init(void)
 		axas_arch_vcpu_hw_disable();
 		return ret;
 	}
+	axas_stats_debugfs_init();
 	if (why)
 		pr_info("vCPUs unavailable: %s (vcpus=0)\n", why);
 	pr_debug("loaded\n");
@@ -81,6 +83,7 @@ module_init(axas_init);
 static void __exit axas_exit(void)
 {
 	misc_deregister(&axas_miscdev);
+	axas_stats_debugfs_exit();
 	axas_arch_vcpu_hw_disable();
 	pr_debug("unloaded\n");
 }

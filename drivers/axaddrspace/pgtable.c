@@ -818,6 +818,14 @@ static void axas_reap_table(struct axas_pgtable *pgt, u64 table_pte,
 	u64 *table = axas_va(pgt, axas_pte_to_pa(pgt->fmt, table_pte));
 	unsigned int i;
 
+#ifdef AXAS_TEST_PLANT_UAF
+	/*
+	 * A planted bug, compiled only by scripts/check-kasan-plant.sh: the
+	 * table is freed before its entries are read, which the KASAN e2e
+	 * kernel must report.
+	 */
+	hal->ops->free(hal->priv, table, 0);
+#endif
 	for (i = 0; i < AXAS_PTES_PER_TABLE; i++) {
 		u64 pte = table[i];
 
@@ -828,7 +836,9 @@ static void axas_reap_table(struct axas_pgtable *pgt, u64 table_pte,
 		else
 			axas_reap_leaf(pgt, pte, level);
 	}
+#ifndef AXAS_TEST_PLANT_UAF
 	hal->ops->free(hal->priv, table, 0);
+#endif
 	pgt->table_pages--;
 }
 

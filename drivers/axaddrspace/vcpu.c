@@ -35,6 +35,7 @@
 
 #include "dev.h"
 #include "space.h"
+#include "stats.h"
 #include "vcpu.h"
 
 /*
@@ -388,6 +389,7 @@ static int axas_vcpu_release(struct inode *inode, struct file *file)
 	fput(vcpu->space_file);
 	mutex_destroy(&vcpu->lock);
 	kfree(vcpu);
+	atomic_dec(&axas_stats.vcpus);
 	return 0;
 }
 
@@ -444,11 +446,14 @@ long axas_vcpu_create(struct file *space_file, unsigned long id)
 	mutex_unlock(&ds->lock);
 
 	vcpu->space_file = get_file(space_file);
+	/* Before the fd exists: another thread may close it at once. */
+	atomic_inc(&axas_stats.vcpus);
 	fd = anon_inode_getfd("axas-vcpu", &axas_vcpu_fops, vcpu,
 			      O_RDWR | O_CLOEXEC);
 	if (fd >= 0)
 		return fd;
 	ret = fd;
+	atomic_dec(&axas_stats.vcpus);
 	fput(space_file);
 	mutex_lock(&ds->lock);
 	__clear_bit(id, &ds->vcpu_ids);

@@ -8,7 +8,9 @@
  * "axas_vcpu_test -d"; with axas.mode=bench, "axas_vcpu_test -b" alone,
  * whose BENCH lines reach the console with the rest; with axas.mode=vcpu,
  * the tests of axas_vcpu_test alone, and axas.section=NAME only that
- * section of them), unloads everything,
+ * section of them), then the fuzzer axas_fuzz for axas.fuzz_s seconds
+ * (0: not at all; axas.fuzz_seed=N repeats a run; with axas.mode=fuzz
+ * the fuzzer alone), unloads everything,
  * checks kmemleak and the kernel log for splats, prints
  * "E2E_NAME: N passed, N failed, N skipped" and resets the machine; with
  * axas.emu=bochs, which has no reset that ends the emulator, it writes
@@ -56,6 +58,9 @@
 #define SELFTEST	"/bin/axas_test"
 #define VCPU_TEST	"/bin/axas_vcpu_test"
 #define AXASCTL		"/bin/axasctl"
+#define FUZZER		"/bin/axas_fuzz"
+/* Seconds of fuzzing after the selftests, unless axas.fuzz_s says. */
+#define FUZZ_S_DEFAULT	30
 #define KMEMLEAK	"/sys/kernel/debug/kmemleak"
 #define SAMPLE_PREFIX	"axas_sample: "
 
@@ -716,6 +721,37 @@ static void run_tool(const char *desc, char *const argv[], long timeout, bool co
 }
 
 /*
+ * The fuzzer, for @secs seconds (twice that with axas.fuzz_fail=PERCENT,
+ * its fault-injection phase), with the seed of axas.fuzz_seed if given.
+ */
+static void run_fuzzer(long secs)
+{
+	static char s_arg[24], t_arg[24], f_arg[24];
+	char *argv[8] = { FUZZER, "-t", t_arg };
+	long fail = cmdline_long("axas.fuzz_fail", 0);
+	long seed = cmdline_long("axas.fuzz_seed", -1);
+	int argc = 3;
+
+	if (access(FUZZER, X_OK)) {
+		tap_skip("axas_fuzz", skip_reason("skip-tools", FUZZER " is not in the initramfs"));
+		return;
+	}
+	snprintf(t_arg, sizeof(t_arg), "%ld", secs);
+	if (seed >= 0) {
+		snprintf(s_arg, sizeof(s_arg), "%ld", seed);
+		argv[argc++] = "-s";
+		argv[argc++] = s_arg;
+	}
+	if (fail > 0) {
+		snprintf(f_arg, sizeof(f_arg), "%ld", fail);
+		argv[argc++] = "-F";
+		argv[argc++] = f_arg;
+	}
+	/* Both phases, the closing checks and a margin. */
+	run_tool("axas_fuzz", argv, 2 * secs + 120, true);
+}
+
+/*
  * kmemleak reports objects it found unreferenced in two scans in a row
  * and that are at least 5 s old: wait, scan twice, read the report. A
  * report is ours when it names the module, when it was allocated by one of
@@ -847,9 +883,9 @@ static void finish(bool bochs_emu)
 
 int main(void)
 {
-	bool demo, bench, vcpu_only, bochs, loaded;
+	bool demo, bench, vcpu_only, fuzz_only, bochs, loaded;
 	char *text;
-	long timeout;
+	long timeout, fuzz_s;
 	double unloaded_at;
 	int ret, tries;
 	char refs[32];
@@ -870,6 +906,8 @@ int main(void)
 	demo = has_cmdline_word("axas.mode=demo");
 	bench = has_cmdline_word("axas.mode=bench");
 	vcpu_only = has_cmdline_word("axas.mode=vcpu");
+	fuzz_only = has_cmdline_word("axas.mode=fuzz");
+	fuzz_s = cmdline_long("axas.fuzz_s", FUZZ_S_DEFAULT);
 	bochs = has_cmdline_word("axas.emu=bochs");
 	timeout = cmdline_long("axas.timeout", 420);
 
@@ -942,6 +980,9 @@ int main(void)
 		tap_skip("axas_sample: load, results, unload", "axaddrspace.ko did not load");
 		tap_skip("axas_test", "axaddrspace.ko did not load");
 		tap_skip("axas_vcpu_test", "axaddrspace.ko did not load");
+	} else if (fuzz_only) {
+		out("# axas.mode=fuzz: axas_fuzz alone");
+		run_fuzzer(fuzz_s);
 	} else {
 		static char *const argv[] = { SELFTEST, NULL };
 		static char section[64];
@@ -966,6 +1007,9 @@ int main(void)
 				 skip_reason("skip-tools", VCPU_TEST " is not in the initramfs"));
 		else
 			run_tool("axas_vcpu_test", one ? sargv : vargv, timeout, true);
+		/* Under Bochs (vcpu mode) the storm would take too long. */
+		if (!vcpu_only && fuzz_s > 0)
+			run_fuzzer(fuzz_s);
 	}
 
 	if (loaded) {

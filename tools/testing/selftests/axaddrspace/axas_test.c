@@ -4087,6 +4087,216 @@ static void sec_memcg_max(void)
 	cg_drop(ma.dir, "limit");
 }
 
+/* ---- fault injection ----------------------------------------------------------- */
+
+/*
+ * The kernel's own fault injection (failslab, fail_page_alloc) fails every
+ * allocation of this thread while armed, through the real allocators: the
+ * calls must fail with ENOMEM, change nothing and warn about nothing (the
+ * e2e /init reads the kernel log afterwards). Kernels without
+ * FAULT_INJECTION (all but the kasan e2e variant) skip these cases.
+ */
+#define FAIL_SLAB	"/sys/kernel/debug/failslab"
+#define FAIL_PAGE	"/sys/kernel/debug/fail_page_alloc"
+#define MODULE_STATS	"/sys/kernel/debug/axaddrspace/stats"
+
+static int fail_fd = -1;	/* /proc/thread-self/make-it-fail, kept open */
+
+static bool knob(const char *dir, const char *name, const char *val)
+{
+	char path[128];
+	int fd;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		note("%s: %s", path, strerror(errno));
+		return false;
+	}
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	if (!ok)
+		note("write %s to %s: %s", val, path, strerror(errno));
+	close(fd);
+	return ok;
+}
+
+/* Every allocation of tasks with make-it-fail set, quietly; or none. */
+static bool inject_config(bool on)
+{
+	static const char *const dirs[] = { FAIL_SLAB, FAIL_PAGE };
+	unsigned int i;
+	bool ok = true;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		ok &= knob(dirs[i], "probability", on ? "100" : "0");
+		if (!on)
+			continue;
+		ok &= knob(dirs[i], "interval", "1");
+		ok &= knob(dirs[i], "times", "-1");
+		ok &= knob(dirs[i], "space", "0");
+		ok &= knob(dirs[i], "verbose", "0");
+		ok &= knob(dirs[i], "task-filter", "Y");
+		ok &= knob(dirs[i], "ignore-gfp-wait", "N");
+	}
+	/* fail_page_alloc leaves order 0 alone unless told. */
+	if (on)
+		ok &= knob(FAIL_PAGE, "min-order", "0");
+	return ok;
+}
+
+/*
+ * Arm or disarm this thread. The descriptor stays open: with the thread
+ * armed, opening it again would itself fail.
+ */
+static void inject(bool on)
+{
+	if (pwrite(fail_fd, on ? "1" : "0", 1, 0) != 1)
+		note("make-it-fail: %s", strerror(errno));
+}
+
+/* The module's counters (debugfs); -1 where there is no such line. */
+static long module_stat(const char *name)
+{
+	FILE *f = fopen(MODULE_STATS, "re");
+	char key[64];
+	long v, found = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+/* @call with every allocation failing: ENOMEM, and the space unchanged. */
+#define EXPECT_INJECTED(fd, call, ...) do {				\
+	int fd_ = (fd);							\
+	struct snap snap_;						\
+	long ret_;							\
+									\
+	take_snap(fd_, &snap_);						\
+	inject(true);							\
+	ret_ = (call);							\
+	inject(false);							\
+	expect_same(fd_, &snap_, ret_, ENOMEM, __VA_ARGS__);		\
+} while (0)
+
+static void sec_inject(void)
+{
+	static const char *const names[] = {
+		"inject: guest_read 64K", "inject: guest_write 64K, memory unchanged",
+		"inject: map_alloc populate 1M", "inject: faults on lazy pages",
+		"inject: set_user_region 16 pages", "inject: create_space",
+		"inject: module counters back to 0",
+	};
+	const char *why = NULL;
+	unsigned char *buf = NULL, *mem = NULL;
+	struct snap before;
+	long fd = -1, ret = 0, spaces;
+	unsigned int i;
+	bool same;
+
+	if (is_root)
+		fail_fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	if (!is_root)
+		why = "needs root (debugfs fault-injection knobs)";
+	else if (access(FAIL_SLAB, F_OK) || access(FAIL_PAGE, F_OK))
+		why = "the kernel has no FAILSLAB/FAIL_PAGE_ALLOC (the kasan e2e kernel has)";
+	else if (fail_fd < 0)
+		why = "no /proc/thread-self/make-it-fail";
+	else if (!inject_config(true))
+		why = "cannot configure failslab and fail_page_alloc";
+	if (why) {
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			skip(why, "%s", names[i]);
+		goto out;
+	}
+
+	fd = mkspace(AXAS_FORMAT_EPT, 48, 0, GB(1));
+	buf = user_mem(KB(64));
+	mem = user_mem(16 * PAGE);
+	if (fd < 0 || !buf || !mem) {
+		expect(fd, 0, "inject: create_space");
+		goto out;
+	}
+	expect(map_alloc(fd, 0, MB(2), R | W | POPULATE), 0, "inject: map_alloc populate 2M");
+	expect(map_alloc(fd, MB(2), MB(2), R | W), 0, "inject: map_alloc lazy 2M");
+	fill_pattern(buf, KB(64), 7);
+	expect(guest_rw(fd, true, PAGE, buf, KB(64)), 0, "inject: guest_write 64K");
+
+	/* The bounce buffer of GUEST_READ/WRITE: kvmalloc() fails. */
+	EXPECT_INJECTED(fd, guest_rw(fd, false, PAGE, buf, KB(64)), "%s", names[0]);
+	memset(buf, 0x5a, KB(64));
+	inject(true);
+	ret = guest_rw(fd, true, PAGE, buf, KB(64));
+	inject(false);
+	/* mem is scratch until the region case: the pattern, to compare. */
+	fill_pattern(mem, 16 * PAGE, 7);
+	same = guest_rw(fd, false, PAGE, buf, KB(64)) == 0 && !memcmp(buf, mem, 16 * PAGE);
+	if (!same)
+		note("the guest's memory changed under a failed write");
+	check(ret == -ENOMEM && same, "%s (got %s)", names[1], retname(ret));
+
+	/* Frames, table pages and the area's record. */
+	EXPECT_INJECTED(fd, map_alloc(fd, MB(4), MB(1), R | W | POPULATE), "%s", names[2]);
+	/*
+	 * A fault may be served from the pages the space keeps in reserve
+	 * without allocating; once they are gone it fails and changes
+	 * nothing.
+	 */
+	for (i = 0; i < 512; i++) {
+		take_snap(fd, &before);
+		inject(true);
+		ret = fault(fd, MB(2) + i * PAGE, W);
+		inject(false);
+		if (ret)
+			break;
+	}
+	expect_same(fd, &before, ret, ENOMEM, "%s (after %u from the reserve)", names[3], i);
+	/* The region's records and the page array: nothing stays pinned. */
+	EXPECT_INJECTED(fd, region(fd, MB(8), 16 * PAGE, mem, R | W), "%s", names[4]);
+
+	spaces = module_stat("spaces");
+	inject(true);
+	ret = mkspace(AXAS_FORMAT_EPT, 48, 0, MB(2));
+	inject(false);
+	if (ret >= 0)
+		close(ret);
+	if (module_stat("spaces") != spaces)
+		note("module spaces %ld -> %ld", spaces, module_stat("spaces"));
+	check(ret == -ENOMEM && module_stat("spaces") == spaces, "%s (got %s)", names[5],
+	      retname(ret));
+	close(fd);
+	fd = -1;
+
+	if (access(MODULE_STATS, R_OK)) {
+		skip("no " MODULE_STATS, "%s", names[6]);
+	} else {
+		same = !module_stat("spaces") && !module_stat("vcpus") &&
+		       !module_stat("hal_pages") && !module_stat("pinned_pages");
+		if (!same)
+			note("spaces %ld vcpus %ld hal_pages %ld pinned_pages %ld",
+			     module_stat("spaces"), module_stat("vcpus"),
+			     module_stat("hal_pages"), module_stat("pinned_pages"));
+		check(same, "%s", names[6]);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (fail_fd >= 0) {
+		inject_config(false);
+		close(fail_fd);
+		fail_fd = -1;
+	}
+	if (buf)
+		munmap(buf, KB(64));
+	if (mem)
+		munmap(mem, 16 * PAGE);
+}
+
 /* ---- main ------------------------------------------------------------------------------ */
 
 struct section {
@@ -4114,6 +4324,7 @@ static const struct section sections[] = {
 	{ "memcg", sec_memcg, "charges to the caller's memory cgroup" },
 	{ "memcg-max", sec_memcg_max, "a populate beyond memory.max" },
 	{ "emfile", sec_emfile, "no free descriptor" },
+	{ "inject", sec_inject, "allocation failures from failslab and fail_page_alloc" },
 	{ "race", sec_race, "close racing ioctls, concurrent faults" },
 	{ "maxspaces", sec_maxspaces, "max_spaces" },
 	{ "lifetime", sec_lifetime, "1000 spaces created and closed" },
