@@ -7,7 +7,9 @@
 # "axas_vcpu_test -b": a guest touches a lazy 64 MiB region, every page
 # faulting into the kernel, which serves the fault and re-enters the
 # guest. It prints the fault rate and the average round trip (exit,
-# service, re-entry) as BENCH lines. QEMU's TCG plays the hardware, so the
+# service, re-entry) as BENCH lines; on riscv, axas-vmm then boots the
+# Linux guest and prints its time to /init and the lazy faults per second
+# while its workload runs. QEMU's TCG plays the hardware, so the
 # numbers are emulated, not a machine's: they compare versions of this
 # code on this machine, nothing more.
 

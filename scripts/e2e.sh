@@ -11,6 +11,8 @@
 #   3. builds the static test programs (tools/, the selftest and axasctl)
 #      and /init (tools/testing/axas-e2e/init.c), packs an initramfs with
 #      the kernel's own usr/gen_init_cpio;
+#      On riscv it adds axas-vmm and the Linux guest that it boots
+#      (scripts/build-guest.sh: a kernel and an initramfs of its own);
 #   4. boots it: /init loads the modules, turns the sample's results into
 #      TAP, runs the selftests, unloads everything, checks kmemleak and the
 #      kernel log, prints "e2e-ARCH: N passed, N failed, N skipped" and
@@ -29,7 +31,9 @@
 #                  instead of the tests (what "make run" shows); "bench":
 #                  only "axas_vcpu_test -b" (BENCH lines); "vcpu": the
 #                  tests of axas_vcpu_test alone; "fuzz": the fuzzer
-#                  axas_fuzz alone; default: all the tests, then the fuzzer
+#                  axas_fuzz alone; "linux": the Linux guest alone
+#                  (riscv); default: all the tests, the Linux guest
+#                  (riscv), then the fuzzer
 #   FUZZ_S         seconds of fuzzing (default: 30; 0: none)
 #   FUZZ_SEED      the fuzzer's seed, to repeat a run (default: a new one)
 #   FUZZ_FAIL      percent of slab and page allocations to fail in the
@@ -178,7 +182,7 @@ build_modules() {
 
 # The static userspace: /init, and the selftests and VMM tool from tools/.
 build_userspace() {
-	local start=$SECONDS prog
+	local start=$SECONDS prog progs
 
 	say "building /init"
 	"${cross}gcc" -static -Os -Wall -Wextra -Werror \
@@ -187,13 +191,15 @@ build_userspace() {
 		die "/init build failed"
 
 	rm -f "$edir/skip-tools" "$edir/axas_test" "$edir/axas_vcpu_test" "$edir/axasctl" \
-		"$edir/axas_fuzz"
+		"$edir/axas_fuzz" "$edir/axas-vmm"
 	if [ -f "$src/tools/Makefile" ]; then
 		say "building the selftests and axasctl (make -C tools)"
 		make -s -C "$src/tools" ARCH="$arch" CROSS_COMPILE="$cross" \
 			OUT="$edir/tools" -j"$jobs" ||
 			die "tools build failed"
-		for prog in axas_test axas_vcpu_test axasctl axas_fuzz; do
+		progs=(axas_test axas_vcpu_test axasctl axas_fuzz)
+		[ "$arch" = riscv ] && progs+=(axas-vmm)
+		for prog in "${progs[@]}"; do
 			found=$(find "$edir/tools" -type f -name "$prog" -perm -u+x | head -n 1)
 			if [ -n "$found" ]; then
 				ln -f "$found" "$edir/$prog"
@@ -204,6 +210,13 @@ build_userspace() {
 	else
 		say "SKIP selftest: tools/Makefile does not exist yet"
 		echo "tools/Makefile does not exist yet" >"$edir/skip-tools"
+	fi
+	# The Linux guest that axas-vmm boots: riscv64, plain kernel only (a
+	# sanitizer host would take many minutes over it).
+	guest=
+	if [ "$arch" = riscv ] && [ -z "$variant" ] && [ -f "$edir/axas-vmm" ]; then
+		"$src/scripts/build-guest.sh" riscv || die "the Linux guest's build failed"
+		guest=$build/guest-riscv
 	fi
 	say "userspace built in $((SECONDS - start)) s"
 }
@@ -238,6 +251,12 @@ pack_initramfs() {
 			echo "file /bin/axasctl $edir/axasctl 0755 0 0"
 		[ -f "$edir/axas_fuzz" ] &&
 			echo "file /bin/axas_fuzz $edir/axas_fuzz 0755 0 0"
+		if [ -n "$guest" ]; then
+			echo "file /bin/axas-vmm $edir/axas-vmm 0755 0 0"
+			echo "dir /lib/axas-guest 0755 0 0"
+			echo "file /lib/axas-guest/Image $guest/obj/arch/riscv/boot/Image 0644 0 0"
+			echo "file /lib/axas-guest/initramfs.cpio $guest/initramfs.cpio 0644 0 0"
+		fi
 		true
 	} >"$list"
 	"$kobj/usr/gen_init_cpio" "$list" >"$edir/initramfs.cpio" ||

@@ -34,7 +34,7 @@ sources() {
 # end-to-end /init, their shared header and the userspace build of the
 # core (tools/testing/axas-user), but not the latter's include/linux/,
 # which stands in for the kernel's own headers.
-checkpatch_dirs=(drivers include kunit tools/axasctl tools/include
+checkpatch_dirs=(drivers include kunit tools/axasctl tools/axas-vmm tools/guests/linux tools/include
 		 tools/testing/selftests tools/testing/axas-e2e tools/testing/axas-fuzz
 		 tools/testing/axas-user)
 checkpatch_skip=tools/testing/axas-user/include/

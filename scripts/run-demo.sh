@@ -8,7 +8,9 @@
 # Then "axas_vcpu_test -d" runs a real guest (riscv: VS-mode on G-stage;
 # arm64: EL1 on Stage-2; x86_64: long mode on NPT under SVM), its lazy
 # pages faulted in by the kernel and counted, its MMIO and hypercalls
-# answered from userspace. Last, /init unloads the module
+# answered from userspace. On riscv, tools/axas-vmm then boots Linux as
+# a guest on G-stage tables (its console lines prefixed "guest| ").
+# Last, /init unloads the module
 # and checks the kernel log. This script shows the programs' output and
 # the harness's verdict. ARCH picks the emulated machine (default riscv,
 # the host that runs guests). The first run builds the kernel (a few

@@ -711,6 +711,8 @@ static long axas_check_extension(unsigned long ext)
 		return READ_ONCE(axas_test_hooks);
 	case AXAS_CAP_VCPU_FORMAT:
 		return axas_vcpu_format_cap();
+	case AXAS_CAP_GUEST_IRQ:
+		return axas_vcpu_supported() && axas_arch_vcpu_has_irq();
 	}
 	if (ext >= AXAS_CAP_IA_BITS_BASE)
 		return axas_ia_bits_mask(ext - AXAS_CAP_IA_BITS_BASE);

@@ -145,6 +145,8 @@ SYM_CODE_START(axas_rv_trap)
 	REG_S	t0, AXAS_RV_HTVAL(a0)
 	csrr	t0, CSR_HTINST
 	REG_S	t0, AXAS_RV_HTINST(a0)
+	csrr	t0, CSR_SSTATUS
+	REG_S	t0, AXAS_RV_TRAP_SSTATUS(a0)
 
 	/* The host's CSRs back: its vector first. */
 	REG_L	t0, AXAS_RV_HOST_STVEC(a0)
@@ -172,3 +174,29 @@ SYM_CODE_START(axas_rv_trap)
 	REG_L	s11, AXAS_RV_HOST(15)(a0)
 	ret
 SYM_CODE_END(axas_rv_trap)
+
+#ifdef CONFIG_FPU
+/*
+ * The guest's floating-point registers, moved while the host's own are
+ * saved away by kernel_fpu_begin() (vcpu-riscv.c). a0: struct axas_rv_fp.
+ */
+SYM_FUNC_START(axas_rv_fp_save)
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, \
+		   16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	fsd	f\n, AXAS_RV_FP_F(\n)(a0)
+	.endr
+	frcsr	t0
+	REG_S	t0, AXAS_RV_FP_FCSR(a0)
+	ret
+SYM_FUNC_END(axas_rv_fp_save)
+
+SYM_FUNC_START(axas_rv_fp_load)
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, \
+		   16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	fld	f\n, AXAS_RV_FP_F(\n)(a0)
+	.endr
+	REG_L	t0, AXAS_RV_FP_FCSR(a0)
+	fscsr	t0
+	ret
+SYM_FUNC_END(axas_rv_fp_load)
+#endif /* CONFIG_FPU */

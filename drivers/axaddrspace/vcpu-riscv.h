@@ -23,7 +23,13 @@
 #define AXAS_RV_STVAL		448
 #define AXAS_RV_HTVAL		456
 #define AXAS_RV_HTINST		464
-#define AXAS_RV_CTX_SIZE	472
+#define AXAS_RV_TRAP_SSTATUS	472
+#define AXAS_RV_CTX_SIZE	480
+
+/* struct axas_rv_fp: f0 to f31, then fcsr. */
+#define AXAS_RV_FP_F(n)		((n) * 8)
+#define AXAS_RV_FP_FCSR		256
+#define AXAS_RV_FP_SIZE		264
 
 #ifndef __ASSEMBLY__
 
@@ -44,6 +50,8 @@
  * @stval: its stval.
  * @htval: its htval (guest-physical address >> 2 for guest-page faults).
  * @htinst: its htinst (0, or a transformed instruction).
+ * @trap_sstatus: sstatus at the trap: its SPP says whether the guest was
+ *	in VS-mode or VU-mode, and so where the next entry returns to.
  */
 struct axas_rv_ctx {
 	unsigned long gpr[32];
@@ -59,10 +67,28 @@ struct axas_rv_ctx {
 	unsigned long stval;
 	unsigned long htval;
 	unsigned long htinst;
+	unsigned long trap_sstatus;
+};
+
+/**
+ * struct axas_rv_fp - the guest's floating-point registers
+ * @f: f0 to f31 (the D extension: 64 bits each).
+ * @fcsr: the floating-point control and status register.
+ */
+struct axas_rv_fp {
+	u64 f[32];
+	unsigned long fcsr;
 };
 
 /* Enter the guest; returns when it traps to HS-mode. Interrupts off. */
 void axas_rv_switch(struct axas_rv_ctx *ctx);
+
+/*
+ * Store or load every floating-point register. sstatus.FS must be on
+ * (kernel_fpu_begin()); only with CONFIG_FPU.
+ */
+void axas_rv_fp_save(struct axas_rv_fp *fp);
+void axas_rv_fp_load(const struct axas_rv_fp *fp);
 
 #endif /* __ASSEMBLY__ */
 #endif /* _AXADDRSPACE_VCPU_RISCV_H */

@@ -10,6 +10,11 @@
  * exits to userspace with a record of what happened. Userspace completes a
  * hypercall or an MMIO load in the record it passes to the next AXAS_RUN.
  *
+ * A guest that waits for an interrupt (RISC-V WFI) sleeps here until
+ * AXAS_SET_IRQ or its timer (AXAS_SET_TIMER) gives it one; those two come
+ * from any thread, and kick a running vCPU out of the guest so that it
+ * re-enters with the new interrupt state.
+ *
  * A pending signal ends a run with -EINTR between two guest entries;
  * between entries the loop also gives way to the scheduler, so a guest
  * that never exits on its own still lets its host task be preempted,
@@ -23,6 +28,7 @@
 #include <linux/fs.h>
 #include <linux/irqflags.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
@@ -62,6 +68,28 @@ long axas_vcpu_format_cap(void)
 	int fmt = axas_vcpu_supported() ? axas_arch_vcpu_format() : -1;
 
 	return fmt < 0 ? 0 : 1 + fmt;
+}
+
+/**
+ * axas_vcpu_kick() - make a vCPU in the guest leave it
+ * @vcpu: the vCPU.
+ *
+ * A running vCPU gets an interrupt on its CPU, which ends the guest's run
+ * there; the run loop re-enters the guest with whatever changed. A vCPU
+ * outside the guest needs nothing: it reads the state at its next entry.
+ *
+ * Context: any context, hard interrupts included.
+ */
+void axas_vcpu_kick(struct axas_vcpu *vcpu)
+{
+	struct task_struct *t;
+
+	/* The runner cannot exit during RUN; its task is freed after RCU. */
+	rcu_read_lock();
+	t = READ_ONCE(vcpu->runner);
+	if (t)
+		kick_process(t);
+	rcu_read_unlock();
 }
 
 /* ---- exits ---------------------------------------------------------------- */
@@ -247,6 +275,10 @@ static int axas_vcpu_handle(struct axas_vcpu *vcpu,
 		return axas_vcpu_io(vcpu, trap, run);
 	case AXAS_TRAP_HLT:
 		return axas_vcpu_hlt(vcpu, trap, run);
+	case AXAS_TRAP_WFI:
+		/* A signal ends the wait; the loop then ends the run. */
+		wait_event_interruptible(vcpu->wq, axas_arch_vcpu_wakeup(vcpu));
+		return 0;
 	}
 	axas_exit_internal(run, AXAS_INTERNAL_TRAP, 4, trap->info);
 	return 1;
@@ -296,6 +328,9 @@ static long axas_vcpu_run(struct axas_vcpu *vcpu, void __user *argp)
 	memset(&run.exit, 0, sizeof(run.exit));
 	/* Userspace may have changed the table: count repeats afresh. */
 	vcpu->spurious_repeat = 0;
+	WRITE_ONCE(vcpu->runner, current);
+	/* Pairs with the barrier after raising an interrupt: see vcpu-*.c. */
+	smp_mb();
 	for (;;) {
 		if (signal_pending(current)) {
 			run.exit_reason = AXAS_EXIT_INTR;
@@ -316,6 +351,7 @@ static long axas_vcpu_run(struct axas_vcpu *vcpu, void __user *argp)
 			break;
 		}
 	}
+	WRITE_ONCE(vcpu->runner, NULL);
 	run.exits = vcpu->exits;
 	run.faults = vcpu->faults;
 	run.irq_exits = vcpu->irq_exits;
@@ -357,6 +393,10 @@ static long axas_vcpu_ioctl(struct file *file, unsigned int cmd,
 	long ret;
 
 	switch (cmd) {
+	case AXAS_SET_IRQ:
+	case AXAS_SET_TIMER:
+		/* Not serialised with RUN: they are what wakes it. */
+		return axas_arch_vcpu_irq_ioctl(vcpu, cmd, argp);
 	case AXAS_GET_REGS:
 	case AXAS_SET_REGS:
 	case AXAS_RUN:
@@ -433,6 +473,7 @@ long axas_vcpu_create(struct file *space_file, unsigned long id)
 	vcpu->id = id;
 	vcpu->spurious_page = -1ULL;
 	mutex_init(&vcpu->lock);
+	init_waitqueue_head(&vcpu->wq);
 	ret = axas_arch_vcpu_init(vcpu);
 	if (ret)
 		goto out_free;

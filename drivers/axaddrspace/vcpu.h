@@ -11,8 +11,10 @@
 #ifndef _AXADDRSPACE_VCPU_H
 #define _AXADDRSPACE_VCPU_H
 
+#include <linux/compiler_types.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include "insn.h"
 
@@ -36,6 +38,9 @@ struct file;
  *	AXAS_READ (IN) or AXAS_WRITE (OUT), info[0] the size (1, 2 or 4),
  *	info[1] the instruction's length, info[2] the value of an OUT.
  * @AXAS_TRAP_HLT: an x86 HLT; info[1] is the instruction's length.
+ * @AXAS_TRAP_WFI: the guest waits for an interrupt (RISC-V WFI, already
+ *	stepped over): the run loop sleeps until axas_arch_vcpu_wakeup()
+ *	or a signal, then re-enters.
  */
 enum axas_trap_kind {
 	AXAS_TRAP_IRQ,
@@ -45,6 +50,7 @@ enum axas_trap_kind {
 	AXAS_TRAP_OTHER,
 	AXAS_TRAP_IO,
 	AXAS_TRAP_HLT,
+	AXAS_TRAP_WFI,
 };
 
 /**
@@ -80,6 +86,9 @@ struct axas_trap {
  * @exits: exits from the guest.
  * @faults: faults served without a userspace exit.
  * @irq_exits: exits for host interrupts.
+ * @runner: the task in AXAS_RUN, NULL outside it; read under RCU by
+ *	axas_vcpu_kick() from any context.
+ * @wq: where a vCPU in WFI sleeps; guest interrupts wake it.
  * @arch: the architecture's state (guest registers and more).
  */
 struct axas_vcpu {
@@ -95,12 +104,15 @@ struct axas_vcpu {
 	u64 exits;
 	u64 faults;
 	u64 irq_exits;
+	struct task_struct *runner;
+	wait_queue_head_t wq;
 	void *arch;
 };
 
 long axas_vcpu_create(struct file *space_file, unsigned long id);
 bool axas_vcpu_supported(void);
 long axas_vcpu_format_cap(void);
+void axas_vcpu_kick(struct axas_vcpu *vcpu);
 
 /*
  * Per architecture (vcpu-<arch>.c). All but axas_arch_vcpu_enter() run in
@@ -159,5 +171,15 @@ int axas_arch_decode_sysreg(struct axas_vcpu *vcpu,
 /* Finish an MMIO access: a load's @data into its register, skip it. */
 void axas_arch_mmio_done(struct axas_vcpu *vcpu,
 			 const struct axas_mmio_insn *mi, u64 data);
+/* Whether this host's vCPUs take AXAS_SET_IRQ and AXAS_SET_TIMER. */
+bool axas_arch_vcpu_has_irq(void);
+/*
+ * AXAS_SET_IRQ and AXAS_SET_TIMER: called without &axas_vcpu.lock, also
+ * while another thread is in AXAS_RUN. -ENOTTY where there are none.
+ */
+long axas_arch_vcpu_irq_ioctl(struct axas_vcpu *vcpu, unsigned int cmd,
+			      void __user *argp);
+/* Whether a vCPU in WFI (AXAS_TRAP_WFI) has an interrupt to take. */
+bool axas_arch_vcpu_wakeup(struct axas_vcpu *vcpu);
 
 #endif /* _AXADDRSPACE_VCPU_H */

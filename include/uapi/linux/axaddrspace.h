@@ -50,6 +50,7 @@
 #define AXAS_CAP_VCPU		12	/* vCPUs per space; 0: no guests here */
 #define AXAS_CAP_TEST_HOOKS	13	/* loaded with test_hooks=1 */
 #define AXAS_CAP_VCPU_FORMAT	14	/* 1 + the format vCPUs walk; 0: none */
+#define AXAS_CAP_GUEST_IRQ	15	/* AXAS_SET_IRQ, AXAS_SET_TIMER, WFI */
 /*
  * AXAS_CAP_IA_BITS(format): mask of the guest-physical widths the format
  * takes; bit (w - 32) stands for w bits. 0 for an unknown format.
@@ -304,7 +305,11 @@ struct axas_regs {
  * @ret: in, on the next AXAS_RUN: the guest's return value (RISC-V: a0;
  *	arm64: x0; x86: RAX).
  *
- * The next AXAS_RUN resumes the guest after the call.
+ * The next AXAS_RUN resumes the guest after the call. On RISC-V this is
+ * the SBI exit: every SBI call of the guest (a7 the extension, a6 the
+ * function) comes here, and userspace implements the SBI, returning the
+ * error in @ret (a0) and a value in a1 through AXAS_SET_REGS if the call
+ * has one; AXAS_SET_TIMER is the TIME extension's set_timer.
  */
 struct axas_exit_hypercall {
 	__u64 nr;
@@ -462,6 +467,48 @@ struct axas_run {
 	union axas_exit exit;
 };
 
+/* Guest interrupts of AXAS_SET_IRQ (RISC-V: VSSIP, VSTIP, VSEIP in hvip). */
+#define AXAS_IRQ_SOFTWARE	0
+#define AXAS_IRQ_TIMER		1
+#define AXAS_IRQ_EXTERNAL	2
+
+/**
+ * struct axas_irq - AXAS_SET_IRQ argument: raise or lower a guest interrupt
+ * @irq: AXAS_IRQ_SOFTWARE, AXAS_IRQ_TIMER or AXAS_IRQ_EXTERNAL.
+ * @level: 1 raises the interrupt, 0 lowers it.
+ * @reserved: zero.
+ *
+ * The interrupt stays pending until lowered; the guest takes it when it
+ * enables it. Callable from any thread, also while another one is in
+ * AXAS_RUN: that run leaves the guest and re-enters it with the new
+ * state, and a vCPU waiting in WFI wakes up.
+ */
+struct axas_irq {
+	__u32 irq;
+	__u32 level;
+	__u64 reserved;
+};
+
+/* struct axas_timer.deadline that never comes: the timer is off. */
+#define AXAS_TIMER_OFF		(~0ULL)
+
+/**
+ * struct axas_timer - AXAS_SET_TIMER argument: the guest's timer
+ * @deadline: guest time (RISC-V: the time CSR, in timebase ticks) at
+ *	which the timer interrupt is raised; AXAS_TIMER_OFF for none.
+ * @flags: zero.
+ * @reserved: zero.
+ *
+ * The call lowers the timer interrupt and arms the timer: the SBI
+ * set_timer call of a guest, which userspace receives as a hypercall
+ * exit. A deadline already past raises the interrupt at once.
+ */
+struct axas_timer {
+	__u64 deadline;
+	__u32 flags;
+	__u32 reserved;
+};
+
 /* System ioctls, on /dev/axaddrspace. */
 #define AXAS_GET_API_VERSION	_IO(AXAS_IOCTL_MAGIC, 0x00)
 #define AXAS_CHECK_EXTENSION	_IO(AXAS_IOCTL_MAGIC, 0x01)
@@ -486,7 +533,9 @@ struct axas_run {
 #define AXAS_GET_REGS		_IOR(AXAS_IOCTL_MAGIC, 0x28, struct axas_regs)
 #define AXAS_SET_REGS		_IOW(AXAS_IOCTL_MAGIC, 0x29, struct axas_regs)
 #define AXAS_RUN		_IOWR(AXAS_IOCTL_MAGIC, 0x2a, struct axas_run)
+#define AXAS_SET_IRQ		_IOW(AXAS_IOCTL_MAGIC, 0x2b, struct axas_irq)
+#define AXAS_SET_TIMER		_IOW(AXAS_IOCTL_MAGIC, 0x2c, struct axas_timer)
 
-/* 0x21 to 0x27 and 0x2b to 0x3f: reserved for vCPUs. */
+/* 0x21 to 0x27 and 0x2d to 0x3f: reserved for vCPUs. */
 
 #endif /* _UAPI_LINUX_AXADDRSPACE_H */

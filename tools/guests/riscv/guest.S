@@ -32,6 +32,13 @@
  *                          non-zero; ld a0, 0(a1); DONE(a0). While it
  *                          spins, P's translation stays in the TLB; the
  *                          last load shows whether it was invalidated.
+ *  15 WFI(a1 = sie bits)    stvec = a handler, sie = a1, sstatus.SIE on,
+ *                          wfi: an interrupt taken -> DONE(scause); none
+ *                          -> DONE(sip). sie is cleared again.
+ *  16 FP(a1 = seed)        sstatus.FS = Initial; f0..f31 = a1 + i (as
+ *                          raw bits) and fcsr = 0x67; REPORT(0); then,
+ *                          resumed, DONE(registers that changed + 100
+ *                          if fcsr did).
  *  10 STALE_STORE(a1 = P, a2 = Q, a3 = value)
  *                          sd a3, 0(a1); ld t0, 0(a1); REPORT(t0); then,
  *                          resumed, { sd a3, 0(a1); ld t1, 0(a2) } until
@@ -108,6 +115,10 @@ dispatch:
 	beq	a0, t0, cmd_stale_load
 	li	t0, 10
 	beq	a0, t0, cmd_stale_store
+	li	t0, 15
+	beq	a0, t0, cmd_wfi
+	li	t0, 16
+	beq	a0, t0, cmd_fp
 	li	a0, -1
 	/* fall through */
 
@@ -260,6 +271,50 @@ cmd_stale_store:
 	beqz	t1, 1b
 	sd	a3, 0(a1)
 	li	a0, 0
+	j	done
+
+cmd_wfi:
+	la	t0, 1f
+	csrw	stvec, t0
+	csrw	sie, a1
+	csrsi	sstatus, 2		/* SIE */
+	wfi
+	csrci	sstatus, 2
+	csrw	sie, zero
+	csrr	a0, sip
+	j	done
+	.balign	4
+1:	csrr	a0, scause		/* the interrupt, taken */
+	csrw	sie, zero
+	j	done
+
+#define FCSR_TEST	0x67	/* frm 3 (RUP), fflags NV, DZ, OF */
+
+cmd_fp:
+	li	t0, 0x2000		/* sstatus.FS = Initial */
+	csrs	sstatus, t0
+	li	t1, FCSR_TEST
+	fscsr	t1
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, \
+		   16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	addi	t2, a1, \n
+	fmv.d.x	f\n, t2
+	.endr
+	report	zero
+	li	t3, 0
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, \
+		   16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	fmv.x.d	t2, f\n
+	addi	t4, a1, \n
+	beq	t2, t4, 1f
+	addi	t3, t3, 1
+1:
+	.endr
+	frcsr	t2
+	li	t4, FCSR_TEST
+	beq	t2, t4, 2f
+	addi	t3, t3, 100
+2:	mv	a0, t3
 	j	done
 
 	.section .note.GNU-stack, "", %progbits

@@ -57,6 +57,9 @@
 #define SAMPLE_MODULE	"/lib/modules/axas_sample.ko"
 #define SELFTEST	"/bin/axas_test"
 #define VCPU_TEST	"/bin/axas_vcpu_test"
+#define VMM		"/bin/axas-vmm"
+#define GUEST_IMAGE	"/lib/axas-guest/Image"
+#define GUEST_INITRD	"/lib/axas-guest/initramfs.cpio"
 #define AXASCTL		"/bin/axasctl"
 #define FUZZER		"/bin/axas_fuzz"
 /* Seconds of fuzzing after the selftests, unless axas.fuzz_s says. */
@@ -752,6 +755,40 @@ static void run_fuzzer(long secs)
 }
 
 /*
+ * A Linux guest on the module's G-stage tables (riscv64 only: axas-vmm
+ * and the guest are in the initramfs there), then the same boot on
+ * leaves that are wrong on purpose, which must fail.
+ */
+static void run_linux_guest(bool bench)
+{
+	/* memtest=1: the guest kernel writes all of its RAM first. */
+	static char *const argv[] = {
+		VMM, "-T", "-t", "300", "-i", GUEST_INITRD,
+		"-c", "console=ttyS0 earlycon=sbi memtest=1", GUEST_IMAGE, NULL,
+	};
+	/* No memtest: the workload's pages fault in as it touches them. */
+	static char *const bargv[] = {
+		VMM, "-T", "-t", "300", "-i", GUEST_INITRD,
+		"-c", "console=ttyS0 earlycon=sbi", GUEST_IMAGE, NULL,
+	};
+	static char *const wargv[] = {
+		VMM, "-T", "-W", "-t", "120", "-i", GUEST_INITRD, GUEST_IMAGE, NULL,
+	};
+
+	if (access(VMM, X_OK) || access(GUEST_IMAGE, R_OK)) {
+		tap_skip("axas-vmm: Linux guest",
+			 "only the plain riscv64 e2e run has axas-vmm and a Linux guest");
+		return;
+	}
+	if (bench) {
+		run_tool("axas-vmm: Linux guest", bargv, 360, true);
+		return;
+	}
+	run_tool("axas-vmm: Linux guest", argv, 360, true);
+	run_tool("axas-vmm -W: Linux guest on wrong leaves", wargv, 180, true);
+}
+
+/*
  * kmemleak reports objects it found unreferenced in two scans in a row
  * and that are at least 5 s old: wait, scan twice, read the report. A
  * report is ours when it names the module, when it was allocated by one of
@@ -883,7 +920,7 @@ static void finish(bool bochs_emu)
 
 int main(void)
 {
-	bool demo, bench, vcpu_only, fuzz_only, bochs, loaded;
+	bool demo, bench, vcpu_only, fuzz_only, linux_only, bochs, loaded;
 	char *text;
 	long timeout, fuzz_s;
 	double unloaded_at;
@@ -907,6 +944,7 @@ int main(void)
 	bench = has_cmdline_word("axas.mode=bench");
 	vcpu_only = has_cmdline_word("axas.mode=vcpu");
 	fuzz_only = has_cmdline_word("axas.mode=fuzz");
+	linux_only = has_cmdline_word("axas.mode=linux");
 	fuzz_s = cmdline_long("axas.fuzz_s", FUZZ_S_DEFAULT);
 	bochs = has_cmdline_word("axas.emu=bochs");
 	timeout = cmdline_long("axas.timeout", 420);
@@ -966,6 +1004,8 @@ int main(void)
 				 skip_reason("skip-tools", VCPU_TEST " is not in the initramfs"));
 		else
 			run_tool("axas_vcpu_test -d", vargv, timeout, false);
+		if (loaded)
+			run_linux_guest(false);
 	} else if (bench) {
 		static char *const argv[] = { VCPU_TEST, "-b", NULL };
 
@@ -976,10 +1016,15 @@ int main(void)
 				 skip_reason("skip-tools", VCPU_TEST " is not in the initramfs"));
 		else
 			run_tool("axas_vcpu_test -b", argv, timeout, true);
+		if (loaded)
+			run_linux_guest(true);
 	} else if (!loaded) {
 		tap_skip("axas_sample: load, results, unload", "axaddrspace.ko did not load");
 		tap_skip("axas_test", "axaddrspace.ko did not load");
 		tap_skip("axas_vcpu_test", "axaddrspace.ko did not load");
+	} else if (linux_only) {
+		out("# axas.mode=linux: the Linux guest alone");
+		run_linux_guest(false);
 	} else if (fuzz_only) {
 		out("# axas.mode=fuzz: axas_fuzz alone");
 		run_fuzzer(fuzz_s);
@@ -1007,6 +1052,8 @@ int main(void)
 				 skip_reason("skip-tools", VCPU_TEST " is not in the initramfs"));
 		else
 			run_tool("axas_vcpu_test", one ? sargv : vargv, timeout, true);
+		if (!vcpu_only)
+			run_linux_guest(false);
 		/* Under Bochs (vcpu mode) the storm would take too long. */
 		if (!vcpu_only && fuzz_s > 0)
 			run_fuzzer(fuzz_s);

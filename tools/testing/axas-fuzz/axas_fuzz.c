@@ -134,6 +134,8 @@ static const struct {
 	{ AXAS_GET_REGS,	"GET_REGS",		K_VCPU },
 	{ AXAS_SET_REGS,	"SET_REGS",		K_VCPU },
 	{ AXAS_RUN,		"RUN",			K_VCPU },
+	{ AXAS_SET_IRQ,		"SET_IRQ",		K_VCPU },
+	{ AXAS_SET_TIMER,	"SET_TIMER",		K_VCPU },
 };
 
 /* Histogram rows beyond the commands. */
@@ -800,6 +802,26 @@ static void do_ioctl(struct rng *r, int tid, unsigned char *buf, size_t buf_len)
 	case AXAS_RUN:
 		ret = run_call(r, fd, &s, buf);
 		break;
+	case AXAS_SET_IRQ: {
+		struct axas_irq q = { .irq = below(r, 4), .level = below(r, 3) };
+
+		if (one_in(r, 8))
+			q.reserved = rnd(r);
+		ret = ioctl(fd, cmd, arg_ptr(r, &q, sizeof(q)));
+		break;
+	}
+	case AXAS_SET_TIMER: {
+		/* Off, far out, or within a few ms of boot-time zero. */
+		struct axas_timer t = {
+			.deadline = one_in(r, 4) ? AXAS_TIMER_OFF :
+				    one_in(r, 2) ? rnd(r) : below(r, 1U << 20),
+		};
+
+		if (one_in(r, 8))
+			t.flags = (u32)rnd(r);
+		ret = ioctl(fd, cmd, arg_ptr(r, &t, sizeof(t)));
+		break;
+	}
 	default:
 		ret = -1;
 	}

@@ -681,18 +681,21 @@ each_bit(const struct fieldcase *fc, const char *fmt, ...)
 #define NATIVE_4L_BITS	"48"
 #define NATIVE_VCPUS	16	/* SVM (QEMU -cpu max) or VMX (Bochs) */
 #define NATIVE_VCPU_FMT	-1	/* NPT + 1 on SVM, EPT + 1 on VMX */
+#define NATIVE_GUEST_IRQ	0	/* no guest interrupts on x86 yet */
 #elif defined(__aarch64__)
 #define NATIVE_ARCH	"arm64"
 #define NATIVE_FORMAT	AXAS_FORMAT_ARM_S2
 #define NATIVE_4L_BITS	"48"
 #define NATIVE_VCPUS	16	/* EL2 with VHE, no KVM (the e2e kernel) */
 #define NATIVE_VCPU_FMT	(AXAS_FORMAT_ARM_S2 + 1)
+#define NATIVE_GUEST_IRQ	0	/* no guest interrupts on arm64 yet */
 #elif defined(__riscv)
 #define NATIVE_ARCH	"riscv64"
 #define NATIVE_FORMAT	AXAS_FORMAT_RISCV_GSTAGE
 #define NATIVE_4L_BITS	"50"
 #define NATIVE_VCPUS	16	/* the H extension is emulated */
 #define NATIVE_VCPU_FMT	(AXAS_FORMAT_RISCV_GSTAGE + 1)
+#define NATIVE_GUEST_IRQ	1	/* hvip, an hrtimer, WFI */
 #else
 #error "x86_64, arm64 or riscv64 only"
 #endif
@@ -727,7 +730,8 @@ static void sec_sys(void)
 		{ 0, "0 (unknown)", 0 },
 		{ AXAS_CAP_VCPU, "VCPU", NATIVE_VCPUS },
 		{ AXAS_CAP_VCPU_FORMAT, "VCPU_FORMAT", NATIVE_VCPU_FMT },
-		{ 15, "15 (unknown)", 0 },
+		{ AXAS_CAP_GUEST_IRQ, "GUEST_IRQ", NATIVE_GUEST_IRQ },
+		{ 16, "16 (unknown)", 0 },
 		{ 0xff, "0xff (unknown)", 0 },
 		{ 0x200, "0x200 (unknown)", 0 },
 		{ 0x10001, "0x10001 (unknown)", 0 },

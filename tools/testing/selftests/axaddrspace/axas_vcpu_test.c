@@ -114,7 +114,7 @@ typedef __u32 u32;
 enum guest_cmd {
 	CMD_NOP, CMD_TOUCH, CMD_MMIO, CMD_STORE, CMD_LOAD, CMD_SPIN, CMD_JUMP,
 	CMD_ILLEGAL, CMD_SUM, CMD_STALE_LOAD, CMD_STALE_STORE, CMD_SYSREG,
-	CMD_PORTIO, CMD_HLT, CMD_DECODE,
+	CMD_PORTIO, CMD_HLT, CMD_DECODE, CMD_WFI, CMD_FP,
 };
 
 #define HC_DONE		0
@@ -2362,6 +2362,254 @@ static void sec_signal(void)
 	skipping = NULL;
 }
 
+/* ---- guest interrupts, the timer, WFI and FP (RISC-V) -------------------- */
+
+#if defined(__riscv)
+#define IRQ_SKIP	NULL
+#else
+#define IRQ_SKIP	"RISC-V only: guest interrupts, the guest timer and WFI"
+#endif
+/* sie bits of the guest's supervisor interrupts, and scause when taken. */
+#define SIE_SSIE	BIT_ULL(1)
+#define SIE_STIE	BIT_ULL(5)
+#define SIE_SEIE	BIT_ULL(9)
+#define SCAUSE_IRQ(n)	(BIT_ULL(63) | (n))
+#define SCAUSE_SSI	SCAUSE_IRQ(1)
+#define SCAUSE_STI	SCAUSE_IRQ(5)
+#define SCAUSE_SEI	SCAUSE_IRQ(9)
+#define FP_SEED		0x3ff0000012345600ULL
+
+static long set_irq(int fd, u32 irq, u32 level)
+{
+	struct axas_irq req = { .irq = irq, .level = level };
+
+	return xio(fd, AXAS_SET_IRQ, &req);
+}
+
+static long set_timer(int fd, u64 deadline)
+{
+	struct axas_timer req = { .deadline = deadline };
+
+	return xio(fd, AXAS_SET_TIMER, &req);
+}
+
+struct raiser {
+	int fd;
+	u32 irq;
+	unsigned int delay_ms;
+	long ret;
+};
+
+/* AXAS_SET_IRQ from another thread, while the vCPU's thread is in RUN. */
+static void *raiser_fn(void *p)
+{
+	struct raiser *r = p;
+
+	usleep(r->delay_ms * 1000);
+	r->ret = set_irq(r->fd, r->irq, 1);
+	return NULL;
+}
+
+#if defined(__riscv)
+static u64 rv_time(void)
+{
+	u64 t;
+
+	asm volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+static u64 rv_timebase(void)
+{
+	unsigned char b[4];
+	int fd = open("/proc/device-tree/cpus/timebase-frequency", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, b, 4) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n != 4)
+		return 0;
+	return (u64)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3];
+}
+
+/* The host's own FP registers, changed between two RUNs of the guest. */
+static double fp_clobber(double x)
+{
+	double y = x;
+
+	asm volatile("fmv.d.x f0, zero\n\tfmv.d.x f9, zero\n\tfmv.d.x f31, zero"
+		     ::: "f0", "f9", "f31");
+	for (int i = 0; i < 100; i++)
+		y = y * 1.0001 + 0.5;
+	return y;
+}
+#endif
+
+/* The RUN that returned @ret ended with DONE(scause) of interrupt @cause. */
+static bool took_irq(struct vcpu *c, long ret, u64 cause)
+{
+	if (!ran(c, ret, AXAS_EXIT_HYPERCALL) || c->run.exit.hypercall.nr != HC_DONE) {
+		note("exit %s, expected DONE(scause)", exit_str(&c->run));
+		return false;
+	}
+	if (c->run.exit.hypercall.args[0] != cause) {
+		note("DONE(%#llx), expected scause %#llx",
+		     (unsigned long long)c->run.exit.hypercall.args[0],
+		     (unsigned long long)cause);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * WFI with @sie enabled while another thread raises the software
+ * interrupt after 300 ms: the guest must sleep that long and then take
+ * it, so nothing else enabled was pending. Returns the time it took.
+ */
+static double wfi_until_soft(struct vcpu *c, u64 sie, long *ret)
+{
+	struct raiser r = { .fd = c->fd, .irq = AXAS_IRQ_SOFTWARE, .delay_ms = 300 };
+	double t0 = now();
+	pthread_t thr;
+
+	*ret = -1;
+	if (!pthread_create(&thr, NULL, raiser_fn, &r)) {
+		*ret = guest_cmd(c, CMD_WFI, sie | SIE_SSIE, 0, 0);
+		pthread_join(thr, NULL);
+	}
+	if (r.ret)
+		note("set_irq from the other thread: %s", retname(r.ret));
+	if (set_irq(c->fd, AXAS_IRQ_SOFTWARE, 0))
+		note("lowering the software interrupt failed");
+	return r.ret ? -1 : now() - t0;
+}
+
+static void sec_irq(void)
+{
+	long cap = xio_val(devfd, AXAS_CHECK_EXTENSION, AXAS_CAP_GUEST_IRQ);
+	struct axas_irq bad_irq = { .irq = AXAS_IRQ_EXTERNAL };
+	struct axas_timer bad_timer = { .deadline = AXAS_TIMER_OFF };
+	struct sigaction sa;
+	struct killer k;
+	pthread_t thr;
+	double dt;
+	struct vm vm;
+	long ret;
+
+	skipping = no_guest;
+	vm_new(&vm);
+	if (IRQ_SKIP) {
+		/* Elsewhere the calls do not exist, and say so. */
+		check(cap == 0, "irq: CHECK_EXTENSION(GUEST_IRQ) is 0 here (%ld)", cap);
+		expect(set_irq(vm.cpu.fd, AXAS_IRQ_EXTERNAL, 1), ENOTTY, "irq: set_irq -> ENOTTY");
+		expect(set_timer(vm.cpu.fd, 0), ENOTTY, "irq: set_timer -> ENOTTY");
+		vm_free(&vm);
+		skipping = NULL;
+		return;
+	}
+	check(cap == 1, "irq: CHECK_EXTENSION(GUEST_IRQ) is 1 (%ld)", cap);
+
+	expect(set_irq(vm.cpu.fd, 3, 1), EINVAL, "irq: set_irq of an unknown interrupt -> EINVAL");
+	expect(set_irq(vm.cpu.fd, AXAS_IRQ_EXTERNAL, 2), EINVAL, "irq: set_irq level 2 -> EINVAL");
+	bad_irq.reserved = 1;
+	expect(xio(vm.cpu.fd, AXAS_SET_IRQ, &bad_irq), EINVAL,
+	       "irq: set_irq with reserved set -> EINVAL");
+	bad_timer.flags = 1;
+	expect(xio(vm.cpu.fd, AXAS_SET_TIMER, &bad_timer), EINVAL,
+	       "irq: set_timer with flags set -> EINVAL");
+	expect(xio(vm.cpu.fd, AXAS_SET_IRQ, (void *)UNMAPPED_ADDR), EFAULT,
+	       "irq: set_irq with an unreadable argument -> EFAULT");
+
+	/* Pending before the guest waits: taken at once. */
+	expect(set_irq(vm.cpu.fd, AXAS_IRQ_EXTERNAL, 1), 0, "irq: raise the external interrupt");
+	ret = guest_cmd(&vm.cpu, CMD_WFI, SIE_SEIE, 0, 0);
+	check(took_irq(&vm.cpu, ret, SCAUSE_SEI),
+	      "irq: the guest enables it and takes it: scause = supervisor external");
+	expect(set_irq(vm.cpu.fd, AXAS_IRQ_EXTERNAL, 0), 0, "irq: lower it");
+
+	/* Raised by another thread while the vCPU sleeps in WFI. */
+	dt = wfi_until_soft(&vm.cpu, SIE_SEIE, &ret);
+	check(took_irq(&vm.cpu, ret, SCAUSE_SSI) && dt >= 0.25,
+	      "irq: external lowered; WFI sleeps until another thread raises the software interrupt (%.2f s)",
+	      dt);
+
+	/* The guest's timer. */
+#if defined(__riscv)
+	{
+		u64 tb = rv_timebase();
+		double t0;
+
+		note("timebase %llu Hz", (unsigned long long)tb);
+		t0 = now();
+		ret = tb ? set_timer(vm.cpu.fd, rv_time() + tb / 5) : -ENOENT;
+		expect(ret, 0, "irq: set_timer 200 ms ahead");
+		ret = guest_cmd(&vm.cpu, CMD_WFI, SIE_STIE, 0, 0);
+		dt = now() - t0;
+		check(took_irq(&vm.cpu, ret, SCAUSE_STI) && dt >= 0.15,
+		      "irq: WFI sleeps until the timer fires, then takes it (%.2f s)", dt);
+		expect(set_timer(vm.cpu.fd, AXAS_TIMER_OFF), 0, "irq: set_timer off");
+		dt = wfi_until_soft(&vm.cpu, SIE_STIE, &ret);
+		check(took_irq(&vm.cpu, ret, SCAUSE_SSI) && dt >= 0.25,
+		      "irq: set_timer lowered the timer interrupt (%.2f s of WFI)", dt);
+		expect(set_timer(vm.cpu.fd, rv_time() - 1), 0, "irq: set_timer in the past");
+		ret = guest_cmd(&vm.cpu, CMD_WFI, SIE_STIE, 0, 0);
+		check(took_irq(&vm.cpu, ret, SCAUSE_STI),
+		      "irq: a past deadline raises the timer interrupt at once");
+		expect(set_timer(vm.cpu.fd, AXAS_TIMER_OFF), 0, "irq: set_timer off again");
+	}
+#endif
+
+	/* A signal ends a RUN that sleeps in WFI; the next RUN goes on. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART */
+	memset(&k, 0, sizeof(k));
+	k.target = pthread_self();
+	ret = -1;
+	if (!pthread_create(&thr, NULL, killer_fn, &k)) {
+		ret = guest_cmd(&vm.cpu, CMD_WFI, SIE_SEIE, 0, 0);
+		atomic_store(&k.stop, 1);
+		pthread_join(thr, NULL);
+	}
+	check(ret == -EINTR && vm.cpu.run.exit_reason == AXAS_EXIT_INTR,
+	      "irq: a signal ends a RUN sleeping in WFI with EINTR (%s)", retname(ret));
+	expect(set_irq(vm.cpu.fd, AXAS_IRQ_EXTERNAL, 1), 0, "irq: raise the external interrupt");
+	ret = vrun(&vm.cpu);
+	check(took_irq(&vm.cpu, ret, SCAUSE_SEI),
+	      "irq: the next RUN goes on from the WFI and the guest takes it");
+	expect(set_irq(vm.cpu.fd, AXAS_IRQ_EXTERNAL, 0), 0, "irq: lower it");
+	signal(SIGUSR1, SIG_DFL);
+
+	/*
+	 * FP registers: the guest's survive an exit and the host's own use,
+	 * and the host's (fs0, which every function must keep) survive the
+	 * guest's.
+	 */
+#if defined(__riscv)
+	{
+		u64 pat = 0x400921fb54442d18ULL, got = 0;
+
+		asm volatile("fmv.d.x fs0, %0" :: "r"(pat) : "fs0");
+		ret = guest_cmd(&vm.cpu, CMD_FP, FP_SEED, 0, 0);
+		asm volatile("fmv.x.d %0, fs0" : "=r"(got));
+		check(got == pat, "fp: the host's fs0 is its own after a RUN (%#llx)",
+		      (unsigned long long)got);
+	}
+#else
+	ret = guest_cmd(&vm.cpu, CMD_FP, FP_SEED, 0, 0);
+#endif
+	check(is_hypercall(&vm.cpu, ret, HC_REPORT, 0), "fp: the guest loaded f0..f31 and fcsr");
+#if defined(__riscv)
+	note("host FP between the runs: %f", fp_clobber(ret + 1.5));
+#endif
+	ret = vrun(&vm.cpu);
+	check(is_done(&vm.cpu, ret, 0),
+	      "fp: after an exit and host FP use, all 32 registers and fcsr are the guest's");
+	vm_free(&vm);
+	skipping = NULL;
+}
+
 /* ---- two vCPUs ----------------------------------------------------------- */
 
 #define SMP_PAGES	512
@@ -2808,6 +3056,7 @@ static const struct section sections[] = {
 	{ "portio", sec_portio, "IN and OUT exits completed by userspace (x86)" },
 	{ "hlt", sec_hlt, "HLT exits, resumed after the HLT (x86)" },
 	{ "signal", sec_signal, "a signal interrupts RUN" },
+	{ "irq", sec_irq, "guest interrupts, timer, WFI and FP registers (RISC-V)" },
 	{ "smp", sec_smp, "two vCPUs in two threads on one space" },
 	{ "limits", sec_limits, "a lazy fault beyond max_space_mb" },
 };
