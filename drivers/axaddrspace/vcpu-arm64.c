@@ -535,21 +535,3 @@ int axas_arch_decode_sysreg(struct axas_vcpu *vcpu,
 	*data = mi->write && mi->reg != A64_REG_ZR ? ctx->gpr[mi->reg] : 0;
 	return 0;
 }
-
-/* No guest interrupt controller or timer here yet. */
-bool axas_arch_vcpu_has_irq(void)
-{
-	return false;
-}
-
-long axas_arch_vcpu_irq_ioctl(struct axas_vcpu *vcpu, unsigned int cmd,
-			      void __user *argp)
-{
-	return -ENOTTY;
-}
-
-/* Never asked: no AXAS_TRAP_WFI on this architecture. */
-bool axas_arch_vcpu_wakeup(struct axas_vcpu *vcpu)
-{
-	return true;
-}

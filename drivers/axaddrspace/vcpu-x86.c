@@ -388,21 +388,3 @@ void axas_x86_kick_guests(struct axas_space *as)
 	}
 	put_cpu();
 }
-
-/* No guest interrupt controller or timer here yet. */
-bool axas_arch_vcpu_has_irq(void)
-{
-	return false;
-}
-
-long axas_arch_vcpu_irq_ioctl(struct axas_vcpu *vcpu, unsigned int cmd,
-			      void __user *argp)
-{
-	return -ENOTTY;
-}
-
-/* Never asked: no AXAS_TRAP_WFI on this architecture. */
-bool axas_arch_vcpu_wakeup(struct axas_vcpu *vcpu)
-{
-	return true;
-}

@@ -12,6 +12,7 @@
 #define _AXADDRSPACE_VCPU_H
 
 #include <linux/compiler_types.h>
+#include <linux/errno.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -171,6 +172,7 @@ int axas_arch_decode_sysreg(struct axas_vcpu *vcpu,
 /* Finish an MMIO access: a load's @data into its register, skip it. */
 void axas_arch_mmio_done(struct axas_vcpu *vcpu,
 			 const struct axas_mmio_insn *mi, u64 data);
+#ifdef CONFIG_RISCV
 /* Whether this host's vCPUs take AXAS_SET_IRQ and AXAS_SET_TIMER. */
 bool axas_arch_vcpu_has_irq(void);
 /*
@@ -181,5 +183,25 @@ long axas_arch_vcpu_irq_ioctl(struct axas_vcpu *vcpu, unsigned int cmd,
 			      void __user *argp);
 /* Whether a vCPU in WFI (AXAS_TRAP_WFI) has an interrupt to take. */
 bool axas_arch_vcpu_wakeup(struct axas_vcpu *vcpu);
+#else
+/* No guest interrupt controller or timer on the other hosts yet. */
+static inline bool axas_arch_vcpu_has_irq(void)
+{
+	return false;
+}
+
+static inline long axas_arch_vcpu_irq_ioctl(struct axas_vcpu *vcpu,
+					    unsigned int cmd,
+					    void __user *argp)
+{
+	return -ENOTTY;
+}
+
+/* Never asked: no AXAS_TRAP_WFI there. */
+static inline bool axas_arch_vcpu_wakeup(struct axas_vcpu *vcpu)
+{
+	return true;
+}
+#endif
 
 #endif /* _AXADDRSPACE_VCPU_H */

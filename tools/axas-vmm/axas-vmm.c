@@ -997,15 +997,23 @@ int main(int argc, char **argv)
 	tap(st.exec_ok, "linux guest: exec of a new program");
 	tap(ret == 0 && st.srst_type == 0, "linux guest: shut down through SBI SRST (%s)",
 	    ret ? st.fail : "shutdown");
-	tap(st.workload && run.faults > st.pages,
-	    "linux guest: %llu lazy faults served in the kernel, more than the %llu pages the workload touched",
-	    (unsigned long long)run.faults, st.pages);
+	/* Only memtest= makes the guest kernel touch all of its RAM. */
+	if (strstr(cmdline, "memtest="))
+		tap(st.workload && run.faults > st.pages,
+		    "linux guest: %llu lazy faults served in the kernel, more than the %llu pages the workload touched",
+		    (unsigned long long)run.faults, st.pages);
+	else
+		printf("ok %d - linux guest: lazy faults # SKIP no memtest= %s (%llu faults)\n",
+		       ++tap_nr, "not all of RAM is touched", (unsigned long long)run.faults);
 	tap(st.sbi_timer > 0 && run.exits > run.faults,
 	    "linux guest: the timer ran: %llu set_timer calls",
 	    (unsigned long long)st.sbi_timer);
 	if (st.init_line)
 		printf("BENCH linux_guest.boot_to_init_emulated %.2f s\n", st.t_init);
-	if (st.workload && st.t_w1 > st.t_w0)
+	/* With memtest= the guest kernel faulted all of RAM in before. */
+	if (st.workload && st.w_faults1 == st.w_faults0)
+		printf("# axas-vmm: no lazy faults in the workload: its pages were in\n");
+	else if (st.workload && st.t_w1 > st.t_w0)
 		printf("BENCH linux_guest.workload_faults_emulated %.0f faults/s (%llu, %.2f s)\n",
 		       (st.w_faults1 - st.w_faults0) / (st.t_w1 - st.t_w0),
 		       st.w_faults1 - st.w_faults0, st.t_w1 - st.t_w0);
