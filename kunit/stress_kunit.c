@@ -19,6 +19,7 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
@@ -266,9 +267,113 @@ static void stress_test(struct kunit *test)
 				      "lockdep reported a problem (see the kernel log)");
 }
 
+/*
+ * Faults in parallel: one kthread faults every page of a lazy area, then
+ * two kthreads (on two CPUs when there are two) fault its halves at once.
+ * The rates are printed as BENCH lines; under emulation they say how the
+ * fault path scales there, not how fast hardware is. What is asserted is
+ * that every fault installs exactly one frame and the tables are exact.
+ */
+#define PAR_PAGES	2048
+#define PAR_BASE	(G1 + SZ_2M)
+
+struct par_job {
+	struct axas_space *as;
+	struct completion *start;
+	struct completion done;
+	u64 base;
+	unsigned int pages;
+	int ret;
+};
+
+static int par_worker(void *data)
+{
+	struct par_job *j = data;
+	unsigned int i;
+
+	wait_for_completion(j->start);
+	for (i = 0; i < j->pages && !j->ret; i++)
+		j->ret = axas_handle_fault(j->as, j->base + i * SZ_4K,
+					   AXAS_WRITE);
+	complete(&j->done);
+	return 0;
+}
+
+/* Faults per second of @nr threads over PAR_PAGES pages, or 0 on error. */
+static u64 par_run(struct kunit *test, struct axas_space *as, unsigned int nr)
+{
+	unsigned int part = PAR_PAGES / nr, i, started = 0;
+	struct completion start;
+	struct par_job job[2];
+	struct axas_stats st;
+	struct task_struct *task;
+	u64 t;
+
+	KUNIT_ASSERT_EQ(test, axas_map_alloc(as, PAR_BASE, PAR_PAGES * SZ_4K,
+					     RW, false), 0);
+	init_completion(&start);
+	for (i = 0; i < nr; i++) {
+		job[i] = (struct par_job){
+			.as = as, .start = &start,
+			.base = PAR_BASE + (u64)i * part * SZ_4K, .pages = part,
+		};
+		init_completion(&job[i].done);
+		task = kthread_create(par_worker, &job[i], "axas-par/%u", i);
+		if (IS_ERR(task))
+			break;
+		kthread_bind(task, i % num_online_cpus());
+		wake_up_process(task);
+		started++;
+	}
+	t = ktime_get_ns();
+	complete_all(&start);
+	for (i = 0; i < started; i++)
+		wait_for_completion(&job[i].done);
+	t = ktime_get_ns() - t;
+
+	KUNIT_ASSERT_EQ(test, started, nr);
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_EQ(test, job[i].ret, 0);
+	axas_get_stats(as, &st);
+	KUNIT_EXPECT_EQ(test, st.data_pages, PAR_PAGES);
+	KUNIT_EXPECT_EQ(test, st.mapped[0], PAR_PAGES * SZ_4K);
+	/* The root, one table per level down to 2 MiB, one per 2 MiB. */
+	KUNIT_EXPECT_EQ(test, st.table_pages,
+			axas_kt_cfg_root_pages(test->param_value) +
+			axas_kt_cfg_top_level(test->param_value) - 1 +
+			PAR_PAGES / 512);
+	KUNIT_EXPECT_EQ(test, axas_unmap(as, PAR_BASE, PAR_PAGES * SZ_4K), 0);
+	return t ? (u64)PAR_PAGES * NSEC_PER_SEC / t : 0;
+}
+
+static void fault_parallel_bench(struct kunit *test)
+{
+	const struct axas_kt_cfg *cfg = test->param_value;
+	struct axas_space_cfg scfg = {
+		.format = cfg->format, .ia_bits = cfg->ia_bits,
+		.base = 0, .size = 1ULL << cfg->ia_bits,
+	};
+	const char *name = axas_format_name(cfg->format);
+	struct axas_space *as;
+	u64 r1, r2;
+
+	as = axas_space_create(&scfg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(as));
+	r1 = par_run(test, as, 1);
+	r2 = par_run(test, as, 2);
+	axas_space_destroy(as);
+	kunit_info(test, "BENCH %s.fault_parallel_1t %llu faults/s (emulated, %u CPUs)\n",
+		   name, r1, num_online_cpus());
+	kunit_info(test, "BENCH %s.fault_parallel_2t %llu faults/s (emulated, %u CPUs)\n",
+		   name, r2, num_online_cpus());
+	kunit_info(test, "BENCH %s.fault_parallel_speedup %llu.%02llu x (emulated)\n",
+		   name, r1 ? r2 / r1 : 0, r1 ? r2 * 100 / r1 % 100 : 0);
+}
+
 static struct kunit_case stress_test_cases[] = {
 	KUNIT_CASE_PARAM_ATTR(stress_test, axas_kt_fmt_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
+	KUNIT_CASE_PARAM(fault_parallel_bench, axas_kt_fmt_params),
 	{}
 };
 

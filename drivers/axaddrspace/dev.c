@@ -421,32 +421,18 @@ out_free:
  * @access: AXAS_MEM_READ, WRITE or EXEC (one or more).
  * @spurious: as for axas_fault().
  *
- * Context: process context, may sleep; takes &axas_dev_space.lock.
- * Return: as axas_handle_fault(), or -ENOSPC when the frame it would
- * allocate is beyond max_space_mb.
+ * Context: process context, may sleep; takes the space lock shared, not
+ * &axas_dev_space.lock, so that the vCPUs of a space fault in parallel.
+ * Return: as axas_handle_fault(), or -ENOSPC when the frame and tables it
+ * would install take the space beyond max_space_mb.
  */
 int axas_dev_fault(struct axas_dev_space *ds, u64 gpa, u32 access,
 		   bool *spurious)
 {
-	struct axas_translation t;
-	struct axas_region *r;
-	int ret;
+	u64 limit = ((u64)READ_ONCE(axas_max_space_mb) << 20) / SZ_4K;
 
-	mutex_lock(&ds->lock);
-	/* Only a fault that would allocate a frame meets the limit. */
-	r = axas_region_first(ds, gpa);
-	if (!list_entry_is_head(r, &ds->regions, node) &&
-	    r->start <= gpa && r->kind == AXAS_REGION_ALLOC &&
-	    (r->flags & access) == access &&
-	    axas_translate(ds->as, gpa, &t) == -ENOENT &&
-	    axas_over_limit(ds, SZ_4K)) {
-		*spurious = false;
-		ret = -ENOSPC;
-	} else {
-		ret = axas_fault(ds->as, gpa, access, spurious);
-	}
-	mutex_unlock(&ds->lock);
-	return ret;
+	/* The space charges the limit atomically: no lock of ours here. */
+	return axas_fault_capped(ds->as, gpa, access, limit, spurious);
 }
 
 static long axas_ioc_fault(struct axas_dev_space *ds, void __user *argp)

@@ -66,6 +66,7 @@ static const struct axas_hal_ops axas_default_hal_ops = {
 };
 
 const struct axas_hal axas_default_hal = {
-	.ops = &axas_default_hal_ops,
+	.ops		= &axas_default_hal_ops,
+	.direct_map	= true,
 };
 EXPORT_SYMBOL_NS_GPL(axas_default_hal, AXADDRSPACE);

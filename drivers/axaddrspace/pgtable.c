@@ -9,18 +9,24 @@
  * install a table and the walk descends into it; and after the pre-table
  * callback, so a visitor can cut a whole subtree off.
  *
- * Removal is in two passes so that nothing is freed while the hardware may
- * still reach it: zap makes entries invalid but keeps what they point to,
- * the caller invalidates the TLB once, and reap then frees the frames and
- * tables the zapped entries lead to.
+ * Removal is in two passes so that nothing is freed while the hardware or
+ * a lockless reader may still reach it: zap makes entries invalid but
+ * keeps what they point to, the caller invalidates the TLB once and waits
+ * for an RCU grace period, and reap then frees the frames and tables the
+ * zapped entries lead to.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
+#include <linux/io.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include <linux/preempt.h>
+#include <linux/processor.h>
+#include <linux/sched.h>
+#include <asm/barrier.h>
 
 #include "pgtable.h"
 
@@ -69,6 +75,7 @@ struct axas_walker {
 	axas_visitor_fn_t cb;
 	void *arg;
 	unsigned int flags;
+	const struct axas_yield *yield;	/* or NULL */
 };
 
 struct axas_walk_data {
@@ -79,14 +86,35 @@ struct axas_walk_data {
 	u64 addr;	/* cursor */
 };
 
-static inline void *axas_va(const struct axas_pgtable *pgt, phys_addr_t pa)
+static __always_inline void *axas_va(const struct axas_pgtable *pgt,
+				     phys_addr_t pa)
 {
+	if (likely(pgt->direct_map))
+		return phys_to_virt(pa);
 	return pgt->hal->ops->phys_to_virt(pgt->hal->priv, pa);
 }
 
 static inline phys_addr_t axas_pa(const struct axas_pgtable *pgt, void *va)
 {
+	if (likely(pgt->direct_map))
+		return virt_to_phys(va);
 	return pgt->hal->ops->virt_to_phys(pgt->hal->priv, va);
+}
+
+static void axas_pgt_add_tables(struct axas_pgtable *pgt, long nr)
+{
+	atomic64_add(nr, &pgt->table_pages);
+	atomic64_add(nr, &pgt->pages);
+}
+
+/*
+ * What an entry holds while break-before-make replaces it: invalid, no
+ * address, the zap bit alone, which no zapped entry equals (a zapped entry
+ * keeps its address and attributes). Lockless readers wait it out.
+ */
+static inline u64 axas_pte_locked(const struct axas_format *fmt)
+{
+	return fmt->zap_bit;
 }
 
 static bool axas_ctx_covered(const struct axas_visit_ctx *ctx)
@@ -183,6 +211,9 @@ static int axas_walk_table(struct axas_walk_data *data, u64 *table,
 		if (ret < 0)
 			return ret;
 		idx += ret;
+		/* Every 2 MiB, let the faults waiting for the lock in. */
+		if (level == 1 && data->walker->yield && idx < stop)
+			data->walker->yield->fn(data->walker->yield->arg);
 	}
 	return 0;
 }
@@ -207,6 +238,14 @@ static int axas_walk(struct axas_pgtable *pgt, u64 addr, u64 size,
 }
 
 /* ---- page cache filled before the lock ---------------------------------- */
+
+/* Give back a page popped from @mc and never published; it stays zeroed. */
+static void axas_mc_push(struct axas_mc *mc, void *page)
+{
+	*(void **)page = mc->head;
+	mc->head = page;
+	mc->nr++;
+}
 
 /**
  * axas_mc_topup() - make sure a cache holds at least @nr pages
@@ -278,6 +317,7 @@ int axas_pgt_init(struct axas_pgtable *pgt, const struct axas_format *fmt,
 
 	pgt->fmt = fmt;
 	pgt->hal = hal;
+	pgt->direct_map = hal->direct_map;
 	pgt->ia_bits = ia_bits;
 	ret = fmt->geometry(ia_bits, &pgt->geo);
 	if (ret)
@@ -287,14 +327,19 @@ int axas_pgt_init(struct axas_pgtable *pgt, const struct axas_format *fmt,
 	if (!pgt->root)
 		return -ENOMEM;
 	pgt->root_pa = axas_pa(pgt, pgt->root);
-	pgt->table_pages = 1ULL << pgt->geo.root_order;
+	atomic64_set(&pgt->pages, 0);
+	atomic64_set(&pgt->table_pages, 0);
+	axas_pgt_add_tables(pgt, 1L << pgt->geo.root_order);
+	for (ret = 0; ret < AXAS_LEAF_LEVELS; ret++)
+		atomic64_set(&pgt->mapped[ret], 0);
 	return 0;
 }
 
 void axas_pgt_destroy(struct axas_pgtable *pgt)
 {
 	/* The caller has reaped everything below the root. */
-	WARN_ON_ONCE(pgt->table_pages != 1ULL << pgt->geo.root_order);
+	WARN_ON_ONCE(atomic64_read(&pgt->table_pages) !=
+		     1L << pgt->geo.root_order);
 	pgt->hal->ops->free(pgt->hal->priv, pgt->root, pgt->geo.root_order);
 	pgt->root = NULL;
 }
@@ -365,9 +410,9 @@ static phys_addr_t axas_map_pa(const struct axas_map_data *d, u64 start,
 static void axas_account_leaves(struct axas_pgtable *pgt, unsigned int level,
 				u32 flags, unsigned int nr)
 {
-	pgt->mapped[level] += (u64)nr << axas_level_shift(level);
+	atomic64_add((s64)nr << axas_level_shift(level), &pgt->mapped[level]);
 	if (flags & AXAS_PTE_OWNED)
-		pgt->data_pages += nr;
+		atomic64_add(nr, &pgt->pages);
 }
 
 /* Hang a zeroed table from the cache under an empty entry. */
@@ -380,7 +425,7 @@ static int axas_install_table(const struct axas_visit_ctx *ctx,
 	if (!table)
 		return -ENOMEM;
 	WRITE_ONCE(*ctx->ptep, pgt->fmt->table_pte(axas_pa(pgt, table)));
-	pgt->table_pages++;
+	axas_pgt_add_tables(pgt, 1);
 	return 0;
 }
 
@@ -679,14 +724,22 @@ static int axas_split_block(const struct axas_visit_ctx *ctx,
 		table[i] = attrs | axas_pa_to_pte(fmt, pa + i * step);
 
 	if (fmt->split_bbm) {
-		WRITE_ONCE(*ctx->ptep, 0);
+		/*
+		 * Readers on this CPU spin while the entry is locked, so the
+		 * window must not be preempted.
+		 */
+		preempt_disable();
+		WRITE_ONCE(*ctx->ptep, axas_pte_locked(fmt));
 		s->flush(s->flush_arg, ctx->addr,
 			 ctx->addr + axas_level_size(ctx->level));
 	}
-	WRITE_ONCE(*ctx->ptep, fmt->table_pte(axas_pa(pgt, table)));
-	pgt->table_pages++;
-	pgt->mapped[ctx->level] -= axas_level_size(ctx->level);
-	pgt->mapped[level] += axas_level_size(ctx->level);
+	/* Orders the table's contents before the entry that publishes it. */
+	smp_store_release(ctx->ptep, fmt->table_pte(axas_pa(pgt, table)));
+	if (fmt->split_bbm)
+		preempt_enable();
+	axas_pgt_add_tables(pgt, 1);
+	atomic64_sub(axas_level_size(ctx->level), &pgt->mapped[ctx->level]);
+	atomic64_add(axas_level_size(ctx->level), &pgt->mapped[level]);
 	return 0;
 }
 
@@ -767,6 +820,8 @@ static int axas_zap_visitor(const struct axas_visit_ctx *ctx,
  * @flush: invalidates a range at once (break-before-make).
  * @flush_arg: its argument.
  * @tlb: grows to cover what the caller must invalidate before reaping.
+ * @yield: NULL, or how to let faults in every 2 MiB (they never install
+ *	into a zapped entry: they wait for the change to end).
  *
  * Blocks cut by the range are split; tables wholly inside the range, or
  * left with no valid entry, are zapped in their parent. Nothing is freed.
@@ -775,7 +830,7 @@ static int axas_zap_visitor(const struct axas_visit_ctx *ctx,
  */
 void axas_pgt_zap(struct axas_pgtable *pgt, u64 addr, u64 size,
 		  struct axas_mc *mc, axas_flush_fn_t flush, void *flush_arg,
-		  struct axas_tlb_range *tlb)
+		  struct axas_tlb_range *tlb, const struct axas_yield *yield)
 {
 	struct axas_split_data s = {
 		.mc		= mc,
@@ -788,6 +843,7 @@ void axas_pgt_zap(struct axas_pgtable *pgt, u64 addr, u64 size,
 		.arg	= &s,
 		.flags	= AXAS_VISIT_LEAF | AXAS_VISIT_TABLE_PRE |
 			  AXAS_VISIT_TABLE_POST,
+		.yield	= yield,
 	};
 
 	WARN_ON_ONCE(axas_walk(pgt, addr, size, &walker));
@@ -802,9 +858,9 @@ static void axas_reap_leaf(struct axas_pgtable *pgt, u64 pte,
 	if (pte & fmt->owned_bit) {
 		hal->ops->free(hal->priv, axas_va(pgt, axas_pte_to_pa(fmt, pte)),
 			       0);
-		pgt->data_pages--;
+		atomic64_dec(&pgt->pages);
 	}
-	pgt->mapped[level] -= axas_level_size(level);
+	atomic64_sub(axas_level_size(level), &pgt->mapped[level]);
 }
 
 /*
@@ -839,7 +895,10 @@ static void axas_reap_table(struct axas_pgtable *pgt, u64 table_pte,
 #ifndef AXAS_TEST_PLANT_UAF
 	hal->ops->free(hal->priv, table, 0);
 #endif
-	pgt->table_pages--;
+	axas_pgt_add_tables(pgt, -1);
+	/* A dead gigabyte is 512 of these: do not hog the CPU. */
+	if (!level)
+		cond_resched();
 }
 
 /*
@@ -877,15 +936,19 @@ static int axas_reap_visitor(const struct axas_visit_ctx *ctx,
  * @pgt: the table.
  * @addr: guest start, as given to axas_pgt_zap().
  * @size: bytes, as given to axas_pgt_zap().
+ * @yield: NULL, or as for axas_pgt_zap().
  *
  * Context: the space lock held for writing, after the TLB invalidation that
- * covers everything axas_pgt_zap() reported.
+ * covers everything axas_pgt_zap() reported and an RCU grace period that
+ * began after the zap.
  */
-void axas_pgt_reap(struct axas_pgtable *pgt, u64 addr, u64 size)
+void axas_pgt_reap(struct axas_pgtable *pgt, u64 addr, u64 size,
+		   const struct axas_yield *yield)
 {
 	struct axas_walker walker = {
 		.cb	= axas_reap_visitor,
 		.flags	= AXAS_VISIT_LEAF,
+		.yield	= yield,
 	};
 
 	axas_walk(pgt, addr, size, &walker);
@@ -932,12 +995,13 @@ static int axas_protect_visitor(const struct axas_visit_ctx *ctx,
  * @flush: invalidates a range at once (break-before-make).
  * @flush_arg: its argument.
  * @tlb: grows to cover the leaves that changed.
+ * @yield: NULL, or as for axas_pgt_zap().
  *
  * Context: the space lock held for writing.
  */
 void axas_pgt_protect(struct axas_pgtable *pgt, u64 addr, u64 size, u32 prot,
 		      struct axas_mc *mc, axas_flush_fn_t flush, void *flush_arg,
-		      struct axas_tlb_range *tlb)
+		      struct axas_tlb_range *tlb, const struct axas_yield *yield)
 {
 	struct axas_protect_data p = {
 		.split = {
@@ -952,6 +1016,7 @@ void axas_pgt_protect(struct axas_pgtable *pgt, u64 addr, u64 size, u32 prot,
 		.cb	= axas_protect_visitor,
 		.arg	= &p,
 		.flags	= AXAS_VISIT_LEAF,
+		.yield	= yield,
 	};
 
 	WARN_ON_ONCE(axas_walk(pgt, addr, size, &walker));
@@ -998,7 +1063,7 @@ static int axas_entry_visitor(const struct axas_visit_ctx *ctx,
  * @fn: the callback.
  * @arg: its argument.
  *
- * Context: the space lock held, for reading at least.
+ * Context: under rcu_read_lock(), or the space lock held.
  * Return: 0 or the first non-zero value of @fn.
  */
 int axas_pgt_walk_entries(struct axas_pgtable *pgt, u64 addr, u64 size,
@@ -1015,7 +1080,128 @@ int axas_pgt_walk_entries(struct axas_pgtable *pgt, u64 addr, u64 size,
 	return d.ret;
 }
 
+/* ---- translating a range -------------------------------------------------- */
+
+static int axas_pages_visitor(const struct axas_visit_ctx *ctx,
+			      enum axas_visit visit)
+{
+	const struct axas_format *fmt = ctx->pgt->fmt;
+	phys_addr_t *hpas = ctx->arg;
+	u64 pte = ctx->old, from, to, a;
+	unsigned int i, nr;
+	phys_addr_t pa;
+
+	if (unlikely(pte == axas_pte_locked(fmt))) {
+		/* A block being split: wait, then descend into its table. */
+		do {
+			cpu_relax();
+			pte = READ_ONCE(*ctx->ptep);
+		} while (pte == axas_pte_locked(fmt));
+		if (axas_pte_valid(fmt, pte) &&
+		    axas_pte_table(fmt, pte, ctx->level))
+			return 0;
+	}
+	if (!axas_pte_valid(fmt, pte))
+		return -ENOENT;
+
+	if (ctx->level) {
+		/* One block: the part of it inside the range, page by page. */
+		from = max(ctx->addr, ctx->start);
+		to = min(ctx->addr + axas_level_size(ctx->level), ctx->end);
+		pa = axas_pte_to_pa(fmt, pte) + (from - ctx->addr);
+		hpas += (from - ctx->start) >> AXAS_PAGE_SHIFT;
+		for (a = from; a < to; a += AXAS_PAGE_SIZE, pa += AXAS_PAGE_SIZE)
+			*hpas++ = pa;
+		return 1;
+	}
+
+	/* The run of 4 KiB leaves: a load and a store each. */
+	nr = min_t(u64, ctx->run, (ctx->end - ctx->addr) >> AXAS_PAGE_SHIFT);
+	hpas += (ctx->addr - ctx->start) >> AXAS_PAGE_SHIFT;
+	for (i = 0; i < nr; i++) {
+		pte = READ_ONCE(ctx->ptep[i]);
+		if (unlikely(!axas_pte_valid(fmt, pte)))
+			return i ?: -ENOENT;	/* visited again, alone */
+		hpas[i] = axas_pte_to_pa(fmt, pte);
+	}
+	return nr;
+}
+
+/**
+ * axas_pgt_translate_pages() - host address of each page of a range
+ * @pgt: the table.
+ * @addr: guest start, page aligned, inside the width.
+ * @nr: pages.
+ * @hpas: one entry per page.
+ *
+ * Context: under rcu_read_lock(), or the space lock held.
+ * Return: 0, or -ENOENT at the first page no valid leaf maps.
+ */
+int axas_pgt_translate_pages(struct axas_pgtable *pgt, u64 addr,
+			     unsigned long nr, phys_addr_t *hpas)
+{
+	struct axas_walker walker = {
+		.cb	= axas_pages_visitor,
+		.arg	= hpas,
+		.flags	= AXAS_VISIT_LEAF,
+	};
+
+	return axas_walk(pgt, addr, (u64)nr << AXAS_PAGE_SHIFT, &walker);
+}
+
 /* ---- lookup --------------------------------------------------------------- */
+
+/* A reader met a locked entry: wait for break-before-make to finish. */
+static noinline u64 axas_pte_wait(const u64 *ptep, u64 locked)
+{
+	u64 pte;
+
+	do {
+		cpu_relax();
+		pte = READ_ONCE(*ptep);
+	} while (pte == locked);
+	return pte;
+}
+
+static __always_inline bool __axas_pgt_lookup(const struct axas_pgtable *pgt,
+					      u64 addr, struct axas_leaf *leaf,
+					      unsigned int *missing,
+					      u64 present)
+{
+	const struct axas_format *fmt = pgt->fmt;
+	/* Read the format once, not at every level. */
+	const u64 locked = axas_pte_locked(fmt), tmask = fmt->table_mask;
+	const u64 tval = fmt->table_val, pa_mask = fmt->pa_mask;
+	const unsigned int pfn_shift = fmt->pfn_shift;
+	unsigned int level = pgt->geo.top_level;
+	unsigned int idx_mask = pgt->geo.root_ptes - 1;
+	const u64 *table = pgt->root;
+	const u64 *ptep;
+	phys_addr_t pa;
+	u64 pte;
+
+	for (;; level--, idx_mask = AXAS_PTES_PER_TABLE - 1) {
+		ptep = &table[(addr >> axas_level_shift(level)) & idx_mask];
+		pte = READ_ONCE(*ptep);
+		if (unlikely(pte == locked))
+			pte = axas_pte_wait(ptep, locked);
+		if (unlikely(!(pte & present))) {
+			if (missing)
+				*missing = level;
+			return false;
+		}
+		pa = ((pte >> pfn_shift) & pa_mask) << AXAS_PAGE_SHIFT;
+		if (!level || (pte & tmask) != tval)
+			break;
+		table = axas_va(pgt, pa);
+	}
+
+	leaf->pte = pte;
+	leaf->level = level;
+	leaf->pa = pa;
+	leaf->base = ALIGN_DOWN(addr, axas_level_size(level));
+	return true;
+}
 
 /**
  * axas_pgt_lookup() - find the leaf mapping a guest address
@@ -1025,37 +1211,115 @@ int axas_pgt_walk_entries(struct axas_pgtable *pgt, u64 addr, u64 size,
  * @missing: when not found and non-NULL, the tables a 4 KiB leaf at @addr
  *	still needs.
  *
- * Context: the space lock held, for reading at least.
+ * A zapped entry is not followed: what it leads to may be reaped as soon
+ * as the readers that saw it valid have left.
+ *
+ * Context: under rcu_read_lock(), or the space lock held.
  * Return: true when a valid leaf maps @addr.
  */
 bool axas_pgt_lookup(const struct axas_pgtable *pgt, u64 addr,
 		     struct axas_leaf *leaf, unsigned int *missing)
 {
+	return __axas_pgt_lookup(pgt, addr, leaf, missing, pgt->fmt->valid_mask);
+}
+
+/**
+ * axas_pgt_relookup() - axas_pgt_lookup() again, in the same RCU section
+ * @pgt: the table.
+ * @addr: an address whose lookup succeeded earlier in this RCU read-side
+ *	section.
+ * @leaf: the leaf.
+ *
+ * An unmap may have zapped the path since: what it led to is not freed
+ * before this section ends, so zapped entries are followed as valid ones.
+ *
+ * Context: under the rcu_read_lock() of the first lookup.
+ * Return: true, unless the caller broke the rule above.
+ */
+bool axas_pgt_relookup(const struct axas_pgtable *pgt, u64 addr,
+		       struct axas_leaf *leaf)
+{
+	const struct axas_format *fmt = pgt->fmt;
+
+	return __axas_pgt_lookup(pgt, addr, leaf, NULL,
+				 fmt->valid_mask | fmt->zap_bit);
+}
+
+/* ---- fault install ------------------------------------------------------ */
+
+/**
+ * axas_pgt_fault_map() - install a fresh 4 KiB frame at @addr, racing others
+ * @pgt: the table.
+ * @addr: guest address, page aligned.
+ * @flags: AXAS_* flags, AXAS_PTE_OWNED and AXAS_PTE_WRONG.
+ * @mc: a zeroed page for each table the walk may need and one for the
+ *	frame; what is not consumed stays in it.
+ *
+ * Every empty entry on the way, then the leaf, is installed with a
+ * compare-and-exchange from zero: of two faults on one page, one installs
+ * the frame and the other gives its own back to @mc; a table another fault
+ * installed first is used as it is.
+ *
+ * Context: the space lock held for reading (structural changes excluded,
+ * other faults not). Does not sleep.
+ * Return: 0 when it installed the frame; 1 when a valid leaf was already
+ * there; -EAGAIN when @mc ran out of tables (the caller tops it up and
+ * tries again); -EBUSY when the path crosses a zapped entry (an unmap is
+ * between its zap and its reap: the caller waits for it and tries again).
+ */
+int axas_pgt_fault_map(struct axas_pgtable *pgt, u64 addr, u32 flags,
+		       struct axas_mc *mc)
+{
 	const struct axas_format *fmt = pgt->fmt;
 	unsigned int level = pgt->geo.top_level;
-	const u64 *table = pgt->root;
 	unsigned int idx_mask = pgt->geo.root_ptes - 1;
-	u64 pte;
+	u64 *table = pgt->root;
+	u64 *ptep, pte, leaf;
+	void *page;
 
-	for (;;) {
-		unsigned int shift = axas_level_shift(level);
-
-		pte = READ_ONCE(table[(addr >> shift) & idx_mask]);
-		if (!axas_pte_valid(fmt, pte)) {
-			if (missing)
-				*missing = level;
-			return false;
-		}
-		if (!axas_pte_table(fmt, pte, level))
+	for (;; level--, idx_mask = AXAS_PTES_PER_TABLE - 1) {
+		ptep = &table[(addr >> axas_level_shift(level)) & idx_mask];
+		pte = READ_ONCE(*ptep);
+		if (!level)
 			break;
+		if (!pte) {
+			page = axas_mc_pop(mc);
+			if (!page)
+				return -EAGAIN;
+			/* Full barrier: the zeroed table before the entry. */
+			if (try_cmpxchg64(ptep, &pte,
+					  fmt->table_pte(axas_pa(pgt, page)))) {
+				axas_pgt_add_tables(pgt, 1);
+				table = page;
+				continue;
+			}
+			axas_mc_push(mc, page);
+		}
+		/*
+		 * Zapped and not reaped yet: a structural change is between
+		 * its steps. The caller waits for it to end.
+		 */
+		if (!axas_pte_valid(fmt, pte))
+			return -EBUSY;
+		if (!axas_pte_table(fmt, pte, level))
+			return 1;
 		table = axas_va(pgt, axas_pte_to_pa(fmt, pte));
-		idx_mask = AXAS_PTES_PER_TABLE - 1;
-		level--;
 	}
 
-	leaf->pte = pte;
-	leaf->level = level;
-	leaf->pa = axas_pte_to_pa(fmt, pte);
-	leaf->base = ALIGN_DOWN(addr, axas_level_size(level));
-	return true;
+	if (pte)
+		return axas_pte_valid(fmt, pte) ? 1 : -EBUSY;
+	page = axas_mc_pop(mc);
+	if (!page)
+		return -EAGAIN;
+	leaf = fmt->leaf_attrs(0, flags);
+	if (flags & AXAS_PTE_WRONG)
+		leaf &= ~fmt->wrong_leaf_clear;
+	leaf |= axas_pa_to_pte(fmt, axas_pa(pgt, page));
+	if (try_cmpxchg64(ptep, &pte, leaf)) {
+		axas_account_leaves(pgt, 0, flags, 1);
+		return 0;
+	}
+	/* Another fault won: its frame stays, ours goes back. */
+	axas_mc_push(mc, page);
+	return axas_pte_valid(fmt, pte) ? 1 : -EBUSY;
 }

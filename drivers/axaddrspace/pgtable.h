@@ -13,12 +13,18 @@
  * root has 512 entries; the root may have fewer (a narrow address width)
  * or more (Stage-2 concatenation, the 16 KiB G-stage root).
  *
- * Tables are changed only under the owning space's lock; memory for an
- * operation comes from a struct axas_mc filled before that lock is taken.
+ * Structural changes (map, zap, reap, protect, split) run under the owning
+ * space's lock held exclusively. Faults install tables and 4 KiB leaves
+ * into empty entries with a compare-and-exchange under the lock held
+ * shared, so faults of several vCPUs proceed together. Lookups take no
+ * lock: they run under RCU, and nothing a zapped entry led to is freed
+ * before a grace period has passed. Memory for an operation comes from a
+ * struct axas_mc filled before the lock is taken.
  */
 #ifndef _AXADDRSPACE_PGTABLE_H
 #define _AXADDRSPACE_PGTABLE_H
 
+#include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/types.h>
 #include <axaddrspace/axaddrspace.h>
@@ -175,13 +181,16 @@ void axas_mc_free(const struct axas_hal *hal, struct axas_mc *mc);
  * @geo: its shape.
  * @ia_bits: address width it covers.
  * @cfg_flags: AXAS_CFG_* flags of the space.
+ * @direct_map: the HAL's phys_to_virt() is the kernel's.
  * @root: the root table.
  * @root_pa: physical address of @root.
+ * @pages: table pages plus frames with AXAS_PTE_OWNED leaves, and the
+ *	pages a fault has charged and not installed yet.
  * @table_pages: pages of table memory, root included.
- * @data_pages: frames with AXAS_PTE_OWNED leaves.
  * @mapped: bytes mapped by leaves at levels 0, 1 and 2.
  *
- * The counters and every entry are protected by the owning space's lock.
+ * Entries change as the header comment says; the counters are atomic
+ * because faults update them under the shared lock.
  */
 struct axas_pgtable {
 	const struct axas_format *fmt;
@@ -189,11 +198,12 @@ struct axas_pgtable {
 	struct axas_geometry geo;
 	unsigned int ia_bits;
 	u32 cfg_flags;
+	bool direct_map;
 	u64 *root;
 	phys_addr_t root_pa;
-	u64 table_pages;
-	u64 data_pages;
-	u64 mapped[AXAS_LEAF_LEVELS];
+	atomic64_t pages;
+	atomic64_t table_pages;
+	atomic64_t mapped[AXAS_LEAF_LEVELS];
 };
 
 /**
@@ -213,6 +223,21 @@ struct axas_tlb_range {
  * @end: end of the range.
  */
 typedef void (*axas_flush_fn_t)(void *arg, u64 start, u64 end);
+
+/**
+ * struct axas_yield - how a long structural walk lets faults in
+ * @fn: drops the space lock, reschedules and retakes it; called between
+ *	2 MiB entries. The walker keeps no entry value across it.
+ * @arg: its argument.
+ *
+ * Only for walks whose writer keeps the other writers out meanwhile (the
+ * space's change mutex): faults are then the only ones that run, and they
+ * only fill empty entries.
+ */
+struct axas_yield {
+	void (*fn)(void *arg);
+	void *arg;
+};
 
 int axas_pgt_init(struct axas_pgtable *pgt, const struct axas_format *fmt,
 		  const struct axas_hal *hal, unsigned int ia_bits);
@@ -234,11 +259,12 @@ void axas_pgt_map_pages(struct axas_pgtable *pgt, u64 addr,
 			struct axas_mc *mc);
 void axas_pgt_zap(struct axas_pgtable *pgt, u64 addr, u64 size,
 		  struct axas_mc *mc, axas_flush_fn_t flush, void *flush_arg,
-		  struct axas_tlb_range *tlb);
-void axas_pgt_reap(struct axas_pgtable *pgt, u64 addr, u64 size);
+		  struct axas_tlb_range *tlb, const struct axas_yield *yield);
+void axas_pgt_reap(struct axas_pgtable *pgt, u64 addr, u64 size,
+		   const struct axas_yield *yield);
 void axas_pgt_protect(struct axas_pgtable *pgt, u64 addr, u64 size, u32 prot,
 		      struct axas_mc *mc, axas_flush_fn_t flush, void *flush_arg,
-		      struct axas_tlb_range *tlb);
+		      struct axas_tlb_range *tlb, const struct axas_yield *yield);
 
 /**
  * struct axas_leaf - a present leaf found by a walk
@@ -254,10 +280,17 @@ struct axas_leaf {
 	u64 base;
 };
 
+int axas_pgt_translate_pages(struct axas_pgtable *pgt, u64 addr,
+			     unsigned long nr, phys_addr_t *hpas);
+int axas_pgt_fault_map(struct axas_pgtable *pgt, u64 addr, u32 flags,
+		       struct axas_mc *mc);
+
 int axas_pgt_walk_entries(struct axas_pgtable *pgt, u64 addr, u64 size,
 			  axas_entry_fn_t fn, void *arg);
 
 bool axas_pgt_lookup(const struct axas_pgtable *pgt, u64 addr,
 		     struct axas_leaf *leaf, unsigned int *missing);
+bool axas_pgt_relookup(const struct axas_pgtable *pgt, u64 addr,
+		       struct axas_leaf *leaf);
 
 #endif /* _AXADDRSPACE_PGTABLE_H */

@@ -7,6 +7,12 @@
  * then takes the space lock, where it checks the range against the areas
  * and changes the table. Nothing allocates under the lock, so nothing can
  * fail half way and every error leaves the space as it was.
+ *
+ * Readers take no lock: translate, guest read and write, DUMP and the first
+ * look of a fault walk under RCU, and an unmap frees what it cut off only
+ * after a grace period, when no reader can hold it. Faults take the lock
+ * shared and install with a compare-and-exchange; everything else that
+ * changes the table takes it exclusively.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,7 +23,11 @@
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
+#include <linux/mutex.h>
 #include <linux/nospec.h>
+#include <linux/rculist.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -84,6 +94,34 @@ static struct axas_area *axas_area_find(struct axas_space *as, u64 gpa)
 	return area && area->start <= gpa ? area : NULL;
 }
 
+/*
+ * Whether an area covering @gpa permits @access, looked at without the
+ * lock: only to decide whether a fault should allocate before it takes
+ * the lock, where the area is checked again. The list changes under the
+ * exclusive lock with RCU list operations and frees nodes after a grace
+ * period; a node being split is seen with its old or its new bounds.
+ */
+static bool axas_area_allows_rcu(struct axas_space *as, u64 gpa, u32 access)
+{
+	struct axas_area *area;
+
+	list_for_each_entry_rcu(area, &as->areas, node) {
+		u64 start, end;
+		u32 flags;
+
+		/* Racy reads, by design: the locked check decides. */
+		end = data_race(area->end);
+		if (end <= gpa)
+			continue;
+		/* As above. */
+		start = data_race(area->start);
+		/* As above. */
+		flags = data_race(area->flags);
+		return start <= gpa && (flags & access) == access;
+	}
+	return false;
+}
+
 static bool axas_range_free(struct axas_space *as, u64 start, u64 end)
 {
 	struct axas_area *area = axas_area_from(as, start);
@@ -114,9 +152,9 @@ static void axas_area_insert(struct axas_space *as, struct axas_area *new)
 
 	lockdep_assert_held_write(&as->lock);
 	if (area)
-		list_add_tail(&new->node, &area->node);
+		list_add_tail_rcu(&new->node, &area->node);
 	else
-		list_add_tail(&new->node, &as->areas);
+		list_add_tail_rcu(&new->node, &as->areas);
 }
 
 /* Cut @area at @at; a spare node becomes the part from @at on. */
@@ -131,8 +169,9 @@ static struct axas_area *axas_area_split(struct axas_area *area, u64 at,
 	right->start = at;
 	if (area->kind == AXAS_AREA_LINEAR)
 		right->hpa = area->hpa + (at - area->start);
-	area->end = at;
-	list_add(&right->node, &area->node);
+	/* Linked before @area shrinks: lockless readers never miss it. */
+	list_add_rcu(&right->node, &area->node);
+	WRITE_ONCE(area->end, at);
 	return right;
 }
 
@@ -158,10 +197,11 @@ static void axas_areas_update(struct axas_space *as, u64 start, u64 end,
 
 		next = list_next_entry(area, node);
 		if (remove) {
-			list_del(&area->node);
-			kfree(area);
+			list_del_rcu(&area->node);
+			kfree_rcu(area, rcu);
 		} else {
-			area->flags = (area->flags & ~AXAS_PROT_MASK) | prot;
+			WRITE_ONCE(area->flags,
+				   (area->flags & ~AXAS_PROT_MASK) | prot);
 		}
 		area = next;
 	}
@@ -193,19 +233,69 @@ static void axas_bbm_flush(void *arg, u64 start, u64 end)
 }
 
 /*
- * Zap, invalidate once, reap: after the flush no walker can reach what the
- * zapped entries led to, so it is freed.
+ * Let faults in between the 2 MiB steps of a long change. The change mutex
+ * keeps other changes out, and faults only fill empty entries.
+ */
+static void axas_change_yield(void *arg)
+{
+	struct axas_space *as = arg;
+
+	up_write(&as->lock);
+	cond_resched();
+	down_write(&as->lock);
+}
+
+/*
+ * Begin and end a structural change: @as->change is held across all of it,
+ * the lock exclusively at the start and the end and in between except
+ * where the change yields. While @changing, areas and leaves may disagree
+ * (the areas are updated first) and zapped entries may be seen: faults that
+ * meet either wait for the change to end.
+ */
+static void axas_change_begin(struct axas_space *as)
+{
+	mutex_lock(&as->change);
+	down_write(&as->lock);
+	WRITE_ONCE(as->changing, true);
+}
+
+static void axas_change_end(struct axas_space *as)
+{
+	WRITE_ONCE(as->changing, false);
+	up_write(&as->lock);
+	mutex_unlock(&as->change);
+}
+
+/*
+ * Zap, invalidate once, wait for the readers, reap: after the flush no
+ * hardware walker and after the grace period no lockless reader can reach
+ * what the zapped entries led to, so it is freed. The grace period also
+ * means that when an unmap returns nobody reads or writes the memory the
+ * range mapped, which the owner of a linear or pages area may then reuse.
+ * @readers is false only where no reader can exist (destroy).
+ *
+ * The areas are gone already, so no fault installs into the range; faults
+ * elsewhere run between the 2 MiB steps and during the grace period, and
+ * one whose path crosses a zapped entry waits on @as->change.
  */
 static void axas_unmap_locked(struct axas_space *as, u64 start, u64 end,
-			      struct axas_mc *mc)
+			      struct axas_mc *mc, bool readers)
 {
+	const struct axas_yield yield = { axas_change_yield, as };
 	struct axas_tlb_range tlb = { };
 
 	lockdep_assert_held_write(&as->lock);
-	axas_pgt_zap(&as->pgt, start, end - start, mc, axas_bbm_flush, as, &tlb);
-	if (tlb.start != tlb.end)
-		axas_tlb_flush(as, tlb.start, tlb.end);
-	axas_pgt_reap(&as->pgt, start, end - start);
+	axas_pgt_zap(&as->pgt, start, end - start, mc, axas_bbm_flush, as, &tlb,
+		     &yield);
+	if (tlb.start == tlb.end)
+		return;	/* nothing was valid: nothing to reap either */
+	axas_tlb_flush(as, tlb.start, tlb.end);
+	if (readers) {
+		up_write(&as->lock);
+		synchronize_rcu();
+		down_write(&as->lock);
+	}
+	axas_pgt_reap(&as->pgt, start, end - start, &yield);
 }
 
 /* ---- create and destroy ----------------------------------------------------- */
@@ -243,7 +333,8 @@ struct axas_space *axas_space_create(const struct axas_space_cfg *cfg)
 	if (!as)
 		return ERR_PTR(-ENOMEM);
 
-	rwlock_init(&as->lock);
+	init_rwsem(&as->lock);
+	mutex_init(&as->change);
 	INIT_LIST_HEAD(&as->areas);
 	as->base = cfg->base;
 	as->end = cfg->base + cfg->size;
@@ -262,25 +353,34 @@ struct axas_space *axas_space_create(const struct axas_space_cfg *cfg)
 out_free_pgt:
 	axas_pgt_destroy(&as->pgt);
 out_free_space:
+	mutex_destroy(&as->change);
 	kfree(as);
 	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_NS_GPL(axas_space_create, AXADDRSPACE);
 
-void axas_clear(struct axas_space *as)
+static void __axas_clear(struct axas_space *as, bool readers)
 {
 	struct axas_area *area, *tmp;
 	struct axas_mc mc = { };
-	LIST_HEAD(dead);
 
-	write_lock(&as->lock);
+	axas_change_begin(as);
+	/* First, so that no fault installs into what is being cleared. */
+	list_for_each_entry_safe(area, tmp, &as->areas, node) {
+		list_del_rcu(&area->node);
+		if (readers)
+			kfree_rcu(area, rcu);
+		else
+			kfree(area);
+	}
 	/* Every block lies inside the space, so nothing is split. */
-	axas_unmap_locked(as, as->base, as->end, &mc);
-	list_splice_init(&as->areas, &dead);
-	write_unlock(&as->lock);
+	axas_unmap_locked(as, as->base, as->end, &mc, readers);
+	axas_change_end(as);
+}
 
-	list_for_each_entry_safe(area, tmp, &dead, node)
-		kfree(area);
+void axas_clear(struct axas_space *as)
+{
+	__axas_clear(as, true);
 }
 EXPORT_SYMBOL_NS_GPL(axas_clear, AXADDRSPACE);
 
@@ -288,9 +388,11 @@ void axas_space_destroy(struct axas_space *as)
 {
 	if (!as)
 		return;
-	axas_clear(as);
+	/* No other user remains, lockless readers included. */
+	__axas_clear(as, false);
 	axas_vmid_free(as);
 	axas_pgt_destroy(&as->pgt);
+	mutex_destroy(&as->change);
 	kfree(as);
 }
 EXPORT_SYMBOL_NS_GPL(axas_space_destroy, AXADDRSPACE);
@@ -325,7 +427,7 @@ static int axas_map_area(struct axas_space *as, struct axas_area *area,
 {
 	int ret = 0;
 
-	write_lock(&as->lock);
+	axas_change_begin(as);
 	if (!axas_range_free(as, area->start, area->end)) {
 		ret = -EEXIST;
 		goto out_unlock;
@@ -349,7 +451,7 @@ static int axas_map_area(struct axas_space *as, struct axas_area *area,
 	}
 	axas_area_insert(as, area);
 out_unlock:
-	write_unlock(&as->lock);
+	axas_change_end(as);
 	return ret;
 }
 
@@ -490,22 +592,25 @@ static int axas_change(struct axas_space *as, u64 gpa, u64 size, bool remove,
 	if (ret)
 		goto out_free;
 
-	write_lock(&as->lock);
+	axas_change_begin(as);
 	if (!axas_range_covered(as, gpa, end)) {
 		ret = -ENOENT;
 		goto out_unlock;
 	}
+	/* The areas first: faults from now on see the new state. */
+	axas_areas_update(as, gpa, end, remove, prot, spare);
 	if (remove) {
-		axas_unmap_locked(as, gpa, end, &mc);
+		axas_unmap_locked(as, gpa, end, &mc, true);
 	} else {
+		const struct axas_yield yield = { axas_change_yield, as };
+
 		axas_pgt_protect(&as->pgt, gpa, size, prot, &mc,
-				 axas_bbm_flush, as, &tlb);
+				 axas_bbm_flush, as, &tlb, &yield);
 		if (tlb.start != tlb.end)
 			axas_tlb_flush(as, tlb.start, tlb.end);
 	}
-	axas_areas_update(as, gpa, end, remove, prot, spare);
 out_unlock:
-	write_unlock(&as->lock);
+	axas_change_end(as);
 out_free:
 	axas_mc_free(as->hal, &mc);
 	axas_spares_free(spare);
@@ -556,9 +661,9 @@ int axas_translate(struct axas_space *as, u64 gpa, struct axas_translation *out)
 	if (!axas_in_space(as, gpa))
 		return -ERANGE;
 
-	read_lock(&as->lock);
+	rcu_read_lock();
 	found = axas_pgt_lookup(&as->pgt, gpa, &leaf, NULL);
-	read_unlock(&as->lock);
+	rcu_read_unlock();
 	if (!found)
 		return -ENOENT;
 	axas_fill_translation(as, &leaf, gpa, out);
@@ -575,9 +680,9 @@ int axas_translate_limit(struct axas_space *as, u64 gpa, u64 *len)
 	if (!axas_in_space(as, gpa))
 		return -ERANGE;
 
-	read_lock(&as->lock);
+	rcu_read_lock();
 	if (!axas_pgt_lookup(&as->pgt, gpa, &leaf, NULL)) {
-		read_unlock(&as->lock);
+		rcu_read_unlock();
 		return -ENOENT;
 	}
 	axas_fill_translation(as, &leaf, gpa, &first);
@@ -589,17 +694,40 @@ int axas_translate_limit(struct axas_space *as, u64 gpa, u64 *len)
 			break;
 		addr += next.leaf_size;
 	}
-	read_unlock(&as->lock);
+	rcu_read_unlock();
 
 	*len = min(addr, as->end) - gpa;
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(axas_translate_limit, AXADDRSPACE);
 
+int axas_translate_pages(struct axas_space *as, u64 gpa, unsigned long nr,
+			 phys_addr_t *hpas)
+{
+	int ret;
+
+	if (!nr || !IS_ALIGNED(gpa, AXAS_PAGE_SIZE))
+		return -EINVAL;
+	if (nr > (as->end - as->base) >> AXAS_PAGE_SHIFT)
+		return -ERANGE;
+	ret = axas_check_range(as, gpa, (u64)nr << AXAS_PAGE_SHIFT);
+	if (ret)
+		return ret;
+
+	rcu_read_lock();
+	ret = axas_pgt_translate_pages(&as->pgt, gpa, nr, hpas);
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(axas_translate_pages, AXADDRSPACE);
+
 /* ---- guest memory ----------------------------------------------------------------- */
 
-/* Kernel address of guest byte @gpa, good to the end of its 4 KiB page. */
-static void *axas_guest_va(struct axas_space *as, u64 gpa)
+/*
+ * Kernel address of guest byte @gpa, good to the end of its 4 KiB page.
+ * @again: this RCU section found it before (see axas_pgt_relookup()).
+ */
+static void *axas_guest_va(struct axas_space *as, u64 gpa, bool again)
 {
 	const struct axas_hal *hal = as->hal;
 	struct axas_leaf leaf;
@@ -607,7 +735,8 @@ static void *axas_guest_va(struct axas_space *as, u64 gpa)
 	u32 flags;
 	void *va;
 
-	if (!axas_pgt_lookup(&as->pgt, gpa, &leaf, NULL))
+	if (again ? !axas_pgt_relookup(&as->pgt, gpa, &leaf) :
+		    !axas_pgt_lookup(&as->pgt, gpa, &leaf, NULL))
 		return NULL;
 	flags = as->pgt.fmt->pte_flags(leaf.pte);
 	if (flags & AXAS_DEVICE)
@@ -635,11 +764,15 @@ static int axas_access(struct axas_space *as, u64 gpa, void *buf, size_t len,
 	if (end < gpa || gpa < as->base || end > as->end)
 		return -ERANGE;
 
-	read_lock(&as->lock);
-	/* Check every page first, so that an error copies nothing. */
+	rcu_read_lock();
+	/*
+	 * Check every page first, so that an error copies nothing. An unmap
+	 * racing with the copy frees nothing before the section ends, so the
+	 * pages checked stay there to be copied.
+	 */
 	for (addr = gpa; addr < end; addr = ALIGN_DOWN(addr, AXAS_PAGE_SIZE) +
 					    AXAS_PAGE_SIZE) {
-		if (!axas_guest_va(as, addr)) {
+		if (!axas_guest_va(as, addr, false)) {
 			ret = -EFAULT;
 			goto out_unlock;
 		}
@@ -647,8 +780,12 @@ static int axas_access(struct axas_space *as, u64 gpa, void *buf, size_t len,
 	for (addr = gpa; addr < end; ) {
 		u64 chunk = min(end, ALIGN_DOWN(addr, AXAS_PAGE_SIZE) +
 				     AXAS_PAGE_SIZE) - addr;
-		void *va = axas_guest_va(as, addr);
+		void *va = axas_guest_va(as, addr, true);
 
+		if (WARN_ON_ONCE(!va)) {
+			ret = -EFAULT;
+			break;
+		}
 		if (write)
 			memcpy(va, buf, chunk);
 		else
@@ -657,7 +794,7 @@ static int axas_access(struct axas_space *as, u64 gpa, void *buf, size_t len,
 		addr += chunk;
 	}
 out_unlock:
-	read_unlock(&as->lock);
+	rcu_read_unlock();
 	return ret;
 }
 
@@ -675,44 +812,150 @@ EXPORT_SYMBOL_NS_GPL(axas_write, AXADDRSPACE);
 
 /* ---- faults ------------------------------------------------------------------------- */
 
-#define AXAS_FAULT_SPURIOUS	1
-
 /*
- * One attempt at a fault. Without @mc (read lock) it only looks; with it
- * (write lock) it maps when @mc holds what the path needs. Returns 0 when
- * it mapped a frame, AXAS_FAULT_SPURIOUS, -EAGAIN with *@need set to the
- * pages to cache, or an error for the caller.
+ * The locked part of a fault: check the area, then install. Returns 0 when
+ * it mapped a frame, 1 (spurious) when a valid permitted leaf is there,
+ * -EAGAIN with *@need set to the pages to cache, or an error.
  */
-static int axas_fault_locked(struct axas_space *as, u64 page, u32 access,
-			     struct axas_mc *mc, unsigned long *need)
+static int axas_fault_install(struct axas_space *as, u64 page, u32 access,
+			      u64 max_pages, struct axas_mc *mc,
+			      unsigned long *need)
 {
-	struct axas_area *area = axas_area_find(as, page);
+	struct axas_pgtable *pgt = &as->pgt;
+	struct axas_area *area;
 	struct axas_leaf leaf;
+	unsigned long charge;
 	unsigned int missing;
+	u32 flags;
+	int ret;
 
+	lockdep_assert_held_read(&as->lock);
+	area = axas_area_find(as, page);
 	if (!area)
 		return -ENOENT;
 	if ((area->flags & access) != access)
 		return -EACCES;
-	if (axas_pgt_lookup(&as->pgt, page, &leaf, &missing)) {
-		/* Areas and leaves change together under the lock. */
-		if (WARN_ON_ONCE((as->pgt.fmt->pte_flags(leaf.pte) & access) !=
-				 access))
-			return -EACCES;
-		return AXAS_FAULT_SPURIOUS;
+	if (axas_pgt_lookup(pgt, page, &leaf, &missing)) {
+		if ((pgt->fmt->pte_flags(leaf.pte) & access) == access)
+			return 1;
+		/* A protect has updated the area, not yet this leaf. */
+		if (READ_ONCE(as->changing))
+			return -EBUSY;
+		/* Otherwise areas and leaves agree. */
+		WARN_ON_ONCE(1);
+		return -EACCES;
 	}
 	/* Linear and pages areas are mapped whole when created. */
 	if (WARN_ON_ONCE(area->kind != AXAS_AREA_ALLOC))
 		return -ENOENT;
 
 	*need = missing + 1;
-	if (!mc || mc->nr < *need)
+	if (mc->nr < *need)
 		return -EAGAIN;
-	lockdep_assert_held_write(&as->lock);
-	return axas_pgt_map_frames(&as->pgt, page, AXAS_PAGE_SIZE,
-				   area->flags | AXAS_PTE_OWNED |
-				   (as->pgt.cfg_flags & AXAS_CFG_TEST_WRONG_LEAF ?
-				    AXAS_PTE_WRONG : 0), mc);
+
+	/* Charge first: faults racing for the last pages cannot overshoot. */
+	charge = max_pages != U64_MAX ? *need : 0;
+	if (charge && atomic64_add_return(charge, &pgt->pages) > max_pages) {
+		atomic64_sub(charge, &pgt->pages);
+		return -ENOSPC;
+	}
+	flags = area->flags | AXAS_PTE_OWNED;
+	if (pgt->cfg_flags & AXAS_CFG_TEST_WRONG_LEAF)
+		flags |= AXAS_PTE_WRONG;
+	ret = axas_pgt_fault_map(pgt, page, flags, mc);
+	/* What was installed is counted where it was; give the charge back. */
+	if (charge)
+		atomic64_sub(charge, &pgt->pages);
+	/* Zapped entries exist only while a change is between its steps. */
+	if (ret == -EBUSY && WARN_ON_ONCE(!READ_ONCE(as->changing)))
+		ret = -EIO;
+	/* The lookup above ran under the same lock: @mc was enough. */
+	if (WARN_ON_ONCE(ret == -EAGAIN))
+		ret = -EIO;
+	return ret;
+}
+
+/**
+ * axas_fault_capped() - axas_fault() with a bound on the space's pages
+ * @as: the space.
+ * @gpa: faulting guest-physical address.
+ * @access: AXAS_READ, AXAS_WRITE or AXAS_EXEC (one or more).
+ * @max_pages: table pages plus frames the space may hold after the fault.
+ * @spurious: as for axas_fault().
+ *
+ * The first look walks under RCU; only a fault that must install takes the
+ * space lock, shared, so faults on different pages run in parallel.
+ *
+ * Context: process context, may sleep.
+ * Return: as axas_handle_fault(), or -ENOSPC when installing would take
+ * the space beyond @max_pages.
+ */
+int axas_fault_capped(struct axas_space *as, u64 gpa, u32 access,
+		      u64 max_pages, bool *spurious)
+{
+	u64 page = ALIGN_DOWN(gpa, AXAS_PAGE_SIZE);
+	struct axas_pgtable *pgt = &as->pgt;
+	struct axas_mc mc = { };
+	struct axas_leaf leaf;
+	unsigned int missing;
+	unsigned long need;
+	bool found, allowed;
+	int ret;
+
+	might_sleep();
+	*spurious = false;
+	if (!access || (access & ~AXAS_PROT_MASK))
+		return -EINVAL;
+	if (!axas_in_space(as, gpa))
+		return -ERANGE;
+
+	rcu_read_lock();
+	found = axas_pgt_lookup(pgt, page, &leaf, &missing);
+	allowed = !found && axas_area_allows_rcu(as, page, access);
+	rcu_read_unlock();
+	if (found && (pgt->fmt->pte_flags(leaf.pte) & access) == access) {
+		ret = 1;
+		goto out;
+	}
+	/*
+	 * Absent in an area that permits the access: allocate what the path
+	 * lacks, then install under the lock (one pass). Otherwise the area
+	 * decides under the lock before anything is allocated, so a guest
+	 * hammering a page it may not access costs no allocation; a second
+	 * pass installs if it turns out the fault should.
+	 */
+	need = allowed ? missing + 1 : 0;
+
+	for (;;) {
+		ret = axas_mc_topup(as->hal, &mc, need);
+		if (ret)
+			break;
+		down_read(&as->lock);
+		ret = axas_fault_install(as, page, access, max_pages, &mc,
+					 &need);
+		up_read(&as->lock);
+		if (ret == -EBUSY) {
+			/* Wait for the change in the way to end. */
+			atomic64_inc(&as->fault_waits);
+			mutex_lock(&as->change);
+			mutex_unlock(&as->change);
+			continue;
+		}
+		if (ret != -EAGAIN)
+			break;
+	}
+	axas_mc_free(as->hal, &mc);
+out:
+	if (ret == 1) {
+		/* A stale TLB entry may be what faulted: drop it. */
+		atomic64_inc(&as->spurious_faults);
+		axas_tlb_flush(as, page, page + AXAS_PAGE_SIZE);
+		*spurious = true;
+		return 0;
+	}
+	if (!ret)
+		atomic64_inc(&as->faults);
+	return ret;
 }
 
 /**
@@ -731,42 +974,7 @@ static int axas_fault_locked(struct axas_space *as, u64 page, u32 access,
  */
 int axas_fault(struct axas_space *as, u64 gpa, u32 access, bool *spurious)
 {
-	u64 page = ALIGN_DOWN(gpa, AXAS_PAGE_SIZE);
-	struct axas_mc mc = { };
-	unsigned long need = 0;
-	int ret;
-
-	might_sleep();
-	*spurious = false;
-	if (!access || (access & ~AXAS_PROT_MASK))
-		return -EINVAL;
-	if (!axas_in_space(as, gpa))
-		return -ERANGE;
-
-	read_lock(&as->lock);
-	ret = axas_fault_locked(as, page, access, NULL, &need);
-	read_unlock(&as->lock);
-
-	while (ret == -EAGAIN) {
-		ret = axas_mc_topup(as->hal, &mc, need);
-		if (ret)
-			break;
-		write_lock(&as->lock);
-		ret = axas_fault_locked(as, page, access, &mc, &need);
-		write_unlock(&as->lock);
-	}
-	axas_mc_free(as->hal, &mc);
-
-	if (ret == AXAS_FAULT_SPURIOUS) {
-		/* A stale TLB entry may be what faulted: drop it. */
-		atomic64_inc(&as->spurious_faults);
-		axas_tlb_flush(as, page, page + AXAS_PAGE_SIZE);
-		*spurious = true;
-		return 0;
-	}
-	if (!ret)
-		atomic64_inc(&as->faults);
-	return ret;
+	return axas_fault_capped(as, gpa, access, U64_MAX, spurious);
 }
 
 int axas_handle_fault(struct axas_space *as, u64 gpa, u32 access)
@@ -783,15 +991,19 @@ void axas_get_stats(struct axas_space *as, struct axas_stats *st)
 {
 	unsigned int i;
 
-	read_lock(&as->lock);
-	st->table_pages = as->pgt.table_pages;
-	st->data_pages = as->pgt.data_pages;
+	/*
+	 * @pages counts the tables too; a fault in flight can make the frames
+	 * look a few more for a moment (its charge).
+	 */
+	st->data_pages = atomic64_read(&as->pgt.pages);
+	st->table_pages = atomic64_read(&as->pgt.table_pages);
+	st->data_pages -= min(st->data_pages, st->table_pages);
 	for (i = 0; i < AXAS_LEAF_LEVELS; i++)
-		st->mapped[i] = as->pgt.mapped[i];
-	read_unlock(&as->lock);
+		st->mapped[i] = atomic64_read(&as->pgt.mapped[i]);
 	st->faults = atomic64_read(&as->faults);
 	st->spurious_faults = atomic64_read(&as->spurious_faults);
 	st->tlb_flushes = atomic64_read(&as->tlb_flushes);
+	st->fault_waits = atomic64_read(&as->fault_waits);
 }
 EXPORT_SYMBOL_NS_GPL(axas_get_stats, AXADDRSPACE);
 
@@ -802,9 +1014,9 @@ int axas_walk_entries(struct axas_space *as, u64 gpa, u64 size,
 
 	if (ret)
 		return ret;
-	read_lock(&as->lock);
+	rcu_read_lock();
 	ret = axas_pgt_walk_entries(&as->pgt, gpa, size, fn, arg);
-	read_unlock(&as->lock);
+	rcu_read_unlock();
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(axas_walk_entries, AXADDRSPACE);

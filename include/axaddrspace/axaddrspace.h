@@ -81,10 +81,14 @@ struct axas_hal_ops {
  * struct axas_hal - an allocator instance
  * @ops: the callbacks.
  * @priv: passed to every callback.
+ * @direct_map: @ops->phys_to_virt is the kernel's direct map, __va():
+ *	table walks then compute it inline instead of calling it once per
+ *	level (an indirect call, a retpoline where those are on).
  */
 struct axas_hal {
 	const struct axas_hal_ops *ops;
 	void *priv;
+	bool direct_map;
 };
 
 /*
@@ -146,6 +150,8 @@ struct axas_translation {
  * @faults: faults that installed a mapping.
  * @spurious_faults: faults on an already-present, permitted page.
  * @tlb_flushes: TLB invalidations issued (one per shrinking operation).
+ * @fault_waits: faults that met an unmap or protect between its steps
+ *	and waited for it to end.
  */
 struct axas_stats {
 	u64 table_pages;
@@ -154,6 +160,7 @@ struct axas_stats {
 	u64 faults;
 	u64 spurious_faults;
 	u64 tlb_flushes;
+	u64 fault_waits;
 };
 
 /**
@@ -202,7 +209,7 @@ void axas_space_destroy(struct axas_space *as);
  * Uses the largest leaves (1 GiB, 2 MiB, 4 KiB) that the alignment of
  * @gpa and @hpa allows, unless AXAS_MAP_NOBLOCK.
  *
- * Context: process context, may sleep; takes the space lock.
+ * Context: process context, may sleep; takes the space lock exclusively.
  * Return: 0; -EINVAL for misalignment, zero size or bad flags; -ERANGE
  * when the range leaves the space or overflows; -EEXIST when any part is
  * already mapped; -ENOMEM. On error nothing changed.
@@ -219,7 +226,7 @@ int axas_map_linear(struct axas_space *as, u64 gpa, phys_addr_t hpa,
  * @populate: allocate and map zeroed frames now; otherwise each page is
  *	allocated on its first fault (axas_handle_fault()).
  *
- * Context: process context, may sleep; takes the space lock.
+ * Context: process context, may sleep; takes the space lock exclusively.
  * Return: as axas_map_linear(). On error nothing changed.
  */
 int axas_map_alloc(struct axas_space *as, u64 gpa, u64 size, u32 flags,
@@ -241,7 +248,7 @@ int axas_map_alloc(struct axas_space *as, u64 gpa, u64 size, u32 flags,
  * consecutive frames are contiguous and 2 MiB aligned together with their
  * guest addresses, a 2 MiB leaf maps them, unless AXAS_MAP_NOBLOCK.
  *
- * Context: process context, may sleep; takes the space lock.
+ * Context: process context, may sleep; takes the space lock exclusively.
  * Return: as axas_map_linear(). On error nothing changed.
  */
 int axas_map_pages(struct axas_space *as, u64 gpa, const phys_addr_t *pas,
@@ -255,9 +262,12 @@ int axas_map_pages(struct axas_space *as, u64 gpa, const phys_addr_t *pas,
  *
  * Any page-aligned subrange of what was mapped may be unmapped: blocks the
  * range cuts are split, frames the space allocated are freed, and table
- * pages that become empty are freed after one TLB invalidation.
+ * pages that become empty are freed after one TLB invalidation and one RCU
+ * grace period. When it returns, no lockless reader (axas_read() and the
+ * like) still touches memory the range mapped: the owner may reuse it.
  *
- * Context: process context, may sleep; takes the space lock.
+ * Context: process context, may sleep; takes the space lock exclusively
+ * and waits for a grace period under it when anything was mapped.
  * Return: 0; -EINVAL, -ERANGE as above; -ENOENT when part of the range is
  * not mapped (nothing is unmapped then); -ENOMEM when a split cannot get
  * a table page. On error nothing changed.
@@ -274,7 +284,7 @@ int axas_unmap(struct axas_space *as, u64 gpa, u64 size);
  * Splits the blocks the range cuts. Lazy pages not yet faulted take the
  * new permissions when they are.
  *
- * Context: process context, may sleep; takes the space lock.
+ * Context: process context, may sleep; takes the space lock exclusively.
  * Return: 0, or the errors of axas_unmap(). On error nothing changed.
  */
 int axas_protect(struct axas_space *as, u64 gpa, u64 size, u32 flags);
@@ -285,9 +295,8 @@ int axas_protect(struct axas_space *as, u64 gpa, u64 size, u32 flags);
  * @gpa: any guest-physical address.
  * @out: the result.
  *
- * Context: task context, preemption or interrupts may be disabled; not
- * from an interrupt handler (writers leave interrupts on). Takes the space
- * lock for reading.
+ * Context: any context but NMI (preemption or interrupts may be disabled);
+ * takes no lock: walks under rcu_read_lock().
  * Return: 0; -ERANGE outside the space; -ENOENT when no leaf maps @gpa
  * (not mapped, or lazy and not faulted yet).
  */
@@ -300,12 +309,31 @@ int axas_translate(struct axas_space *as, u64 gpa, struct axas_translation *out)
  * @len: bytes from @gpa on that are mapped, with the same flags, to one
  *	contiguous host-physical range (across leaves).
  *
- * Context: task context, preemption or interrupts may be disabled; not
- * from an interrupt handler (writers leave interrupts on). Takes the space
- * lock for reading.
+ * Context: any context but NMI (preemption or interrupts may be disabled);
+ * takes no lock: walks under rcu_read_lock().
  * Return: 0, -ERANGE or -ENOENT as axas_translate().
  */
 int axas_translate_limit(struct axas_space *as, u64 gpa, u64 *len);
+
+/**
+ * axas_translate_pages() - host address of each page of a guest range
+ * @as: the space.
+ * @gpa: first guest-physical address, page aligned.
+ * @nr: pages, non-zero.
+ * @hpas: filled with the host-physical address of each page.
+ *
+ * One walk for the whole range, not one per page: for building a
+ * scatter-gather list or an IOMMU mapping of guest memory. The inverse of
+ * axas_map_pages().
+ *
+ * Context: any context but NMI (preemption or interrupts may be disabled);
+ * takes no lock: walks under rcu_read_lock().
+ * Return: 0; -EINVAL for a misaligned @gpa or no pages; -ERANGE when the
+ * range leaves the space; -ENOENT when a page of it is not mapped (what
+ * @hpas holds is then undefined).
+ */
+int axas_translate_pages(struct axas_space *as, u64 gpa, unsigned long nr,
+			 phys_addr_t *hpas);
 
 /**
  * axas_read() - copy guest memory out
@@ -314,9 +342,8 @@ int axas_translate_limit(struct axas_space *as, u64 gpa, u64 *len);
  * @buf: destination.
  * @len: bytes; may cross pages and leaves.
  *
- * Context: task context, preemption or interrupts may be disabled; not
- * from an interrupt handler (writers leave interrupts on). Takes the space
- * lock for reading.
+ * Context: any context but NMI (preemption or interrupts may be disabled);
+ * takes no lock: walks under rcu_read_lock().
  * Return: 0; -ERANGE outside the space or on overflow; -EFAULT when any
  * page is unmapped, not faulted yet, device memory, or not accessible to
  * the kernel (nothing is copied then).
@@ -332,9 +359,8 @@ int axas_read(struct axas_space *as, u64 gpa, void *buf, size_t len);
  *
  * Ignores the guest's permissions (a VMM may write read-only guest memory).
  *
- * Context: task context, preemption or interrupts may be disabled; not
- * from an interrupt handler (writers leave interrupts on). Takes the space
- * lock for reading.
+ * Context: any context but NMI (preemption or interrupts may be disabled);
+ * takes no lock: walks under rcu_read_lock().
  * Return: as axas_read(); nothing is written on error.
  */
 int axas_write(struct axas_space *as, u64 gpa, const void *buf, size_t len);
@@ -347,10 +373,11 @@ int axas_write(struct axas_space *as, u64 gpa, const void *buf, size_t len);
  *
  * Installs a zeroed frame for a lazy page. A fault on a page already
  * present with the access permitted allocates nothing and returns 0
- * (another vCPU won the race, or the TLB was stale).
+ * (another vCPU won the race, or the TLB was stale). Faults of several
+ * threads on one space run in parallel; of two on one page, one installs.
  *
  * Context: process context, may sleep (allocates before taking the space
- * lock).
+ * lock, which it takes shared).
  * Return: 0 when the guest can retry; -ENOENT when no area covers @gpa
  * (MMIO for the exit handler); -EACCES when the area forbids @access;
  * -ERANGE outside the space; -EINVAL for a bad @access; -ENOMEM.
@@ -361,7 +388,8 @@ int axas_handle_fault(struct axas_space *as, u64 gpa, u32 access);
  * axas_clear() - unmap every area
  * @as: the space.
  *
- * Context: process context, may sleep; takes the space lock.
+ * Context: process context, may sleep; takes the space lock exclusively
+ * and waits for an RCU grace period, as axas_unmap().
  */
 void axas_clear(struct axas_space *as);
 
@@ -370,9 +398,8 @@ void axas_clear(struct axas_space *as);
  * @as: the space.
  * @st: the result.
  *
- * Context: task context, preemption or interrupts may be disabled; not
- * from an interrupt handler (writers leave interrupts on). Takes the space
- * lock for reading.
+ * Context: any context but NMI (preemption or interrupts may be disabled);
+ * takes no lock: walks under rcu_read_lock().
  */
 void axas_get_stats(struct axas_space *as, struct axas_stats *st);
 
@@ -401,7 +428,7 @@ struct axas_entry {
  * @arg: the caller's argument.
  * @entry: the entry; a table comes before the entries below it.
  *
- * Context: the space lock held for reading; must not sleep.
+ * Context: under rcu_read_lock(); must not sleep.
  * Return: 0 to go on, anything else to stop the walk with that value.
  */
 typedef int (*axas_entry_fn_t)(void *arg, const struct axas_entry *entry);
@@ -417,9 +444,8 @@ typedef int (*axas_entry_fn_t)(void *arg, const struct axas_entry *entry);
  *
  * For printing a table as a tree, debugging and tests.
  *
- * Context: task context, preemption or interrupts may be disabled; not
- * from an interrupt handler (writers leave interrupts on). Takes the space
- * lock for reading.
+ * Context: any context but NMI (preemption or interrupts may be disabled);
+ * takes no lock: walks under rcu_read_lock().
  * Return: 0, the first non-zero value of @fn, or -EINVAL/-ERANGE for a bad
  * range.
  */

@@ -16,6 +16,10 @@ struct axas_space;
 
 /* WARNs that fired; a test run fails when this is not zero. */
 extern unsigned long axas_user_warn_count;
+
+/* Called at the start of every synchronize_rcu(), when set (tests). */
+extern void (*axas_rcu_gp_hook)(void *arg);
+extern void *axas_rcu_gp_hook_arg;
 /* Objects kmalloc()ed and not kfree()d yet. */
 extern long axas_user_kmalloc_live;
 

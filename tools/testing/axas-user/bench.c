@@ -9,7 +9,9 @@
  *   map_1g          map_linear of 1 GiB, aligned (one leaf)    ns
  *   translate_4k    axas_translate() of every page of the first ns/page
  *   lookup_nolock   the same through the internal axas_pgt_lookup(),
- *                   without lock and checks (where translate goes) ns/page
+ *                   without RCU and checks (where translate goes) ns/page
+ *   translate_pages_4k  axas_translate_pages() of the whole 1 GiB in
+ *                   one call (one walk, a host address per page) ns/page
  *   unmap_4k        axas_unmap() of the 1 GiB of 4 KiB leaves   ns/page
  *   table_bytes     table memory for 1 GiB of 4 KiB leaves     bytes, %
  *   frame_ref       HAL alloc (zeroing) of one frame           ns/frame
@@ -20,6 +22,14 @@
  *                   the 2 MiB congruence (4 KiB leaves)         ns/page
  *   map_pages_2m    map_pages of 1 GiB of frames contiguous and
  *                   2 MiB aligned (each 2 MiB checked, one leaf) ns/page
+ *   fault_parallel_1t  one thread faulting every page of a lazy area
+ *                   of the -s size                              Mfaults/s
+ *   fault_parallel_2t  two threads faulting its two halves at once,
+ *                   wall clock                                  Mfaults/s
+ *   fault_parallel_speedup  2t / 1t                             x
+ *   frame_parallel_speedup  the same split of HAL allocations alone
+ *                   (allocate and zero, no space): what the machine's
+ *                   memory allows two cores                      x
  *
  * and once "BENCH shim.rwlock_read_pair": an uncontended read_lock() +
  * read_unlock() of the shim's rwlock_t (pthread_rwlock_t), for scale.
@@ -30,6 +40,7 @@
  * -l PHASE -L N to repeat one phase (map_4k, unmap_4k, translate, fault)
  * N times so that a profiler sees mostly it.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +48,7 @@
 #include <unistd.h>
 
 #include <linux/err.h>
+#include <linux/errno.h>
 #include <linux/kernel.h>
 
 #include "axas-user.h"
@@ -86,7 +98,7 @@ static void die(const char *what, long err)
 
 struct result {
 	double map_4k, map_1g, translate, lookup, unmap_4k, ref, fault, eager;
-	double pages_4k, pages_2m;
+	double pages_4k, pages_2m, par[4], xpages;
 	u64 table_bytes;
 	bool noblock_ignored;
 };
@@ -94,6 +106,107 @@ struct result {
 static void best(double *b, double v)
 {
 	if (*b == 0 || v < *b)
+		*b = v;
+}
+
+struct fault_job {
+	struct axas_space *as;
+	const struct axas_hal *hal;	/* frames only, no space */
+	void **frames;
+	pthread_barrier_t *go;
+	u64 start, pages;
+	long err;
+};
+
+static void *fault_worker(void *arg)
+{
+	struct fault_job *j = arg;
+	u64 i;
+
+	pthread_barrier_wait(j->go);
+	for (i = 0; j->hal && i < j->pages; i++) {
+		j->frames[i] = j->hal->ops->alloc(j->hal->priv, 0);
+		if (!j->frames[i]) {
+			j->err = -ENOMEM;
+			break;
+		}
+	}
+	for (i = 0; !j->hal && i < j->pages; i++) {
+		int ret = axas_handle_fault(j->as, j->start + i * PG,
+					    AXAS_WRITE);
+
+		if (ret) {
+			j->err = ret;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * @nr threads fault disjoint parts of a fresh lazy area: Mfaults/s. With
+ * @hal, they allocate as many frames from it instead (Mframes/s).
+ */
+static double fault_parallel(struct axas_space *as, u64 gpa, unsigned int nr,
+			     const struct axas_hal *hal)
+{
+	struct fault_job job[2];
+	pthread_t tid[2];
+	pthread_barrier_t go;
+	u64 part = area_size / PG / nr;
+	struct axas_stats st;
+	unsigned int k;
+	double t;
+	int ret;
+
+	void **frames = NULL;
+	u64 i;
+
+	if (hal) {
+		frames = calloc(part * nr, sizeof(*frames));
+		if (!frames)
+			die("malloc", 0);
+	} else {
+		ret = axas_map_alloc(as, gpa, area_size, AXAS_READ | AXAS_WRITE,
+				     false);
+		if (ret)
+			die("map_alloc parallel", ret);
+	}
+	pthread_barrier_init(&go, NULL, nr + 1);
+	for (k = 0; k < nr; k++) {
+		job[k] = (struct fault_job){ .as = as, .go = &go, .hal = hal,
+					    .frames = frames ? frames + k * part :
+					    NULL,
+					    .start = gpa + k * part * PG,
+					    .pages = part };
+		if (pthread_create(&tid[k], NULL, fault_worker, &job[k]))
+			die("pthread_create", k);
+	}
+	pthread_barrier_wait(&go);
+	t = now_ns();
+	for (k = 0; k < nr; k++)
+		pthread_join(tid[k], NULL);
+	t = now_ns() - t;
+	pthread_barrier_destroy(&go);
+	for (k = 0; k < nr; k++)
+		if (job[k].err)
+			die("parallel fault", job[k].err);
+	if (hal) {
+		for (i = part * nr; i-- > 0; )
+			hal->ops->free(hal->priv, frames[i], 0);
+		free(frames);
+		return part * nr / t * 1e3;
+	}
+	axas_get_stats(as, &st);
+	if (st.faults < part * nr)
+		die("parallel fault count", st.faults);
+	axas_unmap(as, gpa, area_size);
+	return part * nr / t * 1e3;
+}
+
+static void most(double *b, double v)
+{
+	if (v > *b)
 		*b = v;
 }
 
@@ -172,6 +285,24 @@ static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
 	t = now_ns() - t;
 	best(&r->lookup, t / pages);
 
+	{
+		phys_addr_t *hpas = malloc(pages * sizeof(*hpas));
+		u64 base = r->noblock_ignored ? hpa + PG : hpa;
+
+		if (!hpas)
+			die("malloc", 0);
+		t = now_ns();
+		ret = axas_translate_pages(as, gpa, pages, hpas);
+		t = now_ns() - t;
+		if (ret)
+			die("translate_pages", ret);
+		for (i = 0; i < pages; i++)
+			if (hpas[i] != base + i * PG)
+				die("translate_pages result", i);
+		best(&r->xpages, t / pages);
+		free(hpas);
+	}
+
 	t = now_ns();
 	ret = axas_unmap(as, gpa, lin_size);
 	t = now_ns() - t;
@@ -221,6 +352,11 @@ static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
 		axas_unmap(as, gpa, area_size);
 	}
 
+	most(&r->par[0], fault_parallel(as, gpa, 1, NULL));
+	most(&r->par[1], fault_parallel(as, gpa, 2, NULL));
+	most(&r->par[2], fault_parallel(as, gpa, 1, hal));
+	most(&r->par[3], fault_parallel(as, gpa, 2, hal));
+
 	t = now_ns();
 	ret = axas_map_alloc(as, gpa, area_size, AXAS_READ | AXAS_WRITE, true);
 	t = now_ns() - t;
@@ -260,6 +396,8 @@ static void report(const char *fmt, const char *sfx, const struct result *r,
 		       r->translate);
 		printf("BENCH %s.lookup_nolock%s %.2f ns/page\n", fmt, sfx,
 		       r->lookup);
+		printf("BENCH %s.translate_pages_4k%s %.2f ns/page\n", fmt, sfx,
+		       r->xpages);
 		printf("BENCH %s.unmap_4k%s %.2f ns/page\n", fmt, sfx,
 		       r->unmap_4k);
 		printf("BENCH %s.table_bytes%s %llu bytes/GiB\n", fmt, sfx,
@@ -275,6 +413,14 @@ static void report(const char *fmt, const char *sfx, const struct result *r,
 	printf("BENCH %s.fault%s %.1f ns/fault\n", fmt, sfx, r->fault);
 	printf("BENCH %s.fault_ratio%s %.3f x\n", fmt, sfx, r->fault / r->ref);
 	printf("BENCH %s.map_eager%s %.1f ns/page\n", fmt, sfx, r->eager);
+	printf("BENCH %s.fault_parallel_1t%s %.3f Mfaults/s\n", fmt, sfx,
+	       r->par[0]);
+	printf("BENCH %s.fault_parallel_2t%s %.3f Mfaults/s\n", fmt, sfx,
+	       r->par[1]);
+	printf("BENCH %s.fault_parallel_speedup%s %.2f x\n", fmt, sfx,
+	       r->par[1] / r->par[0]);
+	printf("BENCH %s.frame_parallel_speedup%s %.2f x\n", fmt, sfx,
+	       r->par[3] / r->par[2]);
 	if (r->noblock_ignored)
 		printf("# %s: AXAS_MAP_NOBLOCK was ignored by axas_map_linear(); map_4k used\n"
 		       "# a host address off the 2 MiB congruence\n", fmt);

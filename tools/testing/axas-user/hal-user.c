@@ -334,9 +334,21 @@ static struct axas_uhal *uhal_new(const struct axas_hal_ops *ops,
 		return NULL;
 	uh->hal.ops = ops;
 	uh->hal.priv = uh;
+	/* Identity is the direct map here; the debug HALs check each call. */
+	uh->hal.direct_map = !debug;
 	uh->name = name;
 	uh->debug = debug;
-	pthread_mutex_init(&uh->lock, NULL);
+	{
+		pthread_mutexattr_t attr;
+
+		/* Spin briefly first: the sections are short, and threads
+		 * faulting in parallel should not sleep on each other.
+		 */
+		pthread_mutexattr_init(&attr);
+		pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+		pthread_mutex_init(&uh->lock, &attr);
+		pthread_mutexattr_destroy(&attr);
+	}
 	u64map_init(&uh->live);
 	return uh;
 }

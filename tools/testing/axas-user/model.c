@@ -613,17 +613,60 @@ static bool check_page(struct sess *s, u64 gpa)
 	return true;
 }
 
+/*
+ * axas_translate_pages() over [a, b), page aligned and inside the space:
+ * the model's frame for every page when all are mapped, -ENOENT otherwise.
+ */
+static bool check_range_pages(struct sess *s, u64 a, u64 b)
+{
+	unsigned long nr = (b - a) / M_PAGE, i;
+	bool all = true;
+	phys_addr_t *hpas;
+	int ret;
+
+	if (!nr || nr > 4096)
+		return true;
+	hpas = calloc(nr, sizeof(*hpas));
+	if (!hpas)
+		return sess_fail(s, "calloc");
+	for (i = 0; i < nr; i++)
+		all &= mapped(pg(s, a + i * M_PAGE));
+	ret = axas_translate_pages(s->as, a, nr, hpas);
+	if (ret != (all ? 0 : -ENOENT)) {
+		free(hpas);
+		return sess_fail(s, "translate_pages %#llx + %lu pages: %s, model %s",
+				 (unsigned long long)a, nr, errname(ret),
+				 all ? "all mapped" : "a hole");
+	}
+	for (i = 0; all && i < nr; i++) {
+		phys_addr_t got = hpas[i];
+
+		if (got != pg(s, a + i * M_PAGE)->hpa) {
+			free(hpas);
+			return sess_fail(s, "translate_pages page %#llx: %#llx, model %#llx",
+					 (unsigned long long)(a + i * M_PAGE),
+					 (unsigned long long)got,
+					 (unsigned long long)pg(s, a + i * M_PAGE)->hpa);
+		}
+	}
+	free(hpas);
+	return true;
+}
+
 /* Every page of [a, b) (clipped to the space), at a random offset. */
 static bool check_pages(struct sess *s, u64 a, u64 b)
 {
+	u64 first;
+
 	if (a < s->base)
 		a = s->base;
 	if (b > s->end || b < a)
 		b = s->end;
-	for (a = align_down(a, M_PAGE); a < b; a += M_PAGE)
+	first = align_down(a, M_PAGE);
+	for (a = first; a < b; a += M_PAGE)
 		if (!check_page(s, a + rnd(s, M_PAGE)))
 			return false;
-	return true;
+	return check_range_pages(s, first, align_down(b + M_PAGE - 1, M_PAGE));
 }
 
 /* One random page of every 2 MiB of the space, and its edges. */

@@ -10,12 +10,18 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/errno.h>
 
+#include "axas-user.h"
 #include "test.h"
+/* The space lock, for the grace-period hook. */
+#include "../../../drivers/axaddrspace/space.h"
+
+#define SZ_2M_T		(2ULL << 20)
 
 #define S_WRITERS	2
 #define S_READERS	2
@@ -261,11 +267,230 @@ static bool t_stress(void *arg)
 	return ok;
 }
 
+/*
+ * Faults only, exact books: P_THREADS threads fault the same P_SHARED
+ * pages (in different orders) and P_OWN pages of their own, spread over
+ * fresh 2 MiB tables so that table installs race too. Afterwards every
+ * page has its own frame, faults == distinct pages, spurious == the rest,
+ * and the HAL holds exactly the tables and frames the space counts.
+ */
+#define P_THREADS	4
+#define P_SHARED	512
+#define P_OWN		256
+#define P_PAGES		(P_SHARED + P_THREADS * P_OWN)
+
+struct par {
+	struct axas_space *as;
+	u64 base;
+	unsigned int id;
+	pthread_barrier_t *go;
+	int bad;
+};
+
+static void *par_fn(void *arg)
+{
+	struct par *p = arg;
+	unsigned int k;
+
+	pthread_barrier_wait(p->go);
+	for (k = 0; k < P_SHARED + P_OWN && !p->bad; k++) {
+		/* Shared pages first, in near lockstep so that they collide. */
+		u64 page = k < P_SHARED ? (k + p->id) % P_SHARED :
+			   P_SHARED + p->id * P_OWN + (k - P_SHARED);
+
+		/* Every 8th page starts a new 2 MiB table. */
+		if (axas_handle_fault(p->as, p->base + (page % 8) * SZ_2M_T +
+				      (page / 8) * M_PAGE, AXAS_WRITE))
+			p->bad = 1;
+	}
+	return NULL;
+}
+
+/* A configuration with the shape of its table. */
+struct p_cfg {
+	struct t_cfg c;
+	unsigned int root_pages;
+	unsigned int top;
+};
+
+static bool t_parallel_faults(void *arg)
+{
+	const struct p_cfg *pc = arg;
+	const struct t_cfg *c = &pc->c;
+	u64 base = 1ULL << 30, size = 8 * SZ_2M_T;
+	struct axas_space_cfg cfg = {
+		.format = c->format, .ia_bits = c->ia_bits, .base = base,
+		.size = size,
+	};
+	struct par p[P_THREADS];
+	pthread_t tid[P_THREADS];
+	pthread_barrier_t go;
+	struct axas_uhal_stats hs;
+	struct axas_stats st;
+	struct axas_translation tr;
+	struct axas_uhal *uh;
+	struct axas_space *as;
+	unsigned int i, j;
+	u64 *hpa;
+	bool ok = true;
+
+	uh = axas_uhal_pool_create(64ULL << 20, false, true);
+	cfg.hal = axas_uhal_hal(uh);
+	as = axas_space_create(&cfg);
+	hpa = calloc(P_PAGES, sizeof(*hpa));
+	if (!hpa || !T_CHECK(!IS_ERR(as), "create"))
+		return false;
+	ok &= T_CHECK(!axas_map_alloc(as, base, size, AXAS_READ | AXAS_WRITE,
+				      false), "lazy area");
+	pthread_barrier_init(&go, NULL, P_THREADS);
+	for (i = 0; i < P_THREADS; i++) {
+		p[i] = (struct par){ .as = as, .base = base, .id = i, .go = &go };
+		pthread_create(&tid[i], NULL, par_fn, &p[i]);
+	}
+	for (i = 0; i < P_THREADS; i++) {
+		pthread_join(tid[i], NULL);
+		ok &= T_CHECK(!p[i].bad, "thread %u: a fault failed", i);
+	}
+	pthread_barrier_destroy(&go);
+
+	axas_get_stats(as, &st);
+	axas_uhal_stats(uh, &hs);
+	ok &= T_CHECK(st.faults == P_PAGES && st.data_pages == P_PAGES,
+		      "%llu faults, %llu frames for %u pages", st.faults,
+		      st.data_pages, P_PAGES);
+	ok &= T_CHECK(st.spurious_faults ==
+		      (u64)P_THREADS * (P_SHARED + P_OWN) - P_PAGES,
+		      "%llu spurious", st.spurious_faults);
+	ok &= T_CHECK((u64)hs.live_pages == st.table_pages + st.data_pages,
+		      "HAL %ld pages, table %llu + data %llu", hs.live_pages,
+		      st.table_pages, st.data_pages);
+	/* Root, the tables down to 2 MiB, and one per 2 MiB touched. */
+	ok &= T_CHECK(st.table_pages == (u64)pc->root_pages + pc->top - 1 + 8,
+		      "%llu tables", st.table_pages);
+	for (i = 0; i < P_PAGES && ok; i++) {
+		u64 gpa = base + (i % 8) * SZ_2M_T + (i / 8) * M_PAGE;
+
+		ok &= T_CHECK(!axas_translate(as, gpa, &tr), "page %u", i);
+		hpa[i] = tr.hpa;
+		ok &= T_CHECK(axas_uhal_alloc_order(uh, tr.hpa) == 0,
+			      "page %u: not a frame of the HAL", i);
+	}
+	for (i = 0; i < P_PAGES && ok; i++)
+		for (j = i + 1; j < P_PAGES && ok; j++)
+			ok &= T_CHECK(hpa[i] != hpa[j], "pages %u and %u share a frame",
+				      i, j);
+	ok &= T_CHECK(!hs.bad && !hs.atomic, "HAL misuse");
+	axas_space_destroy(as);
+	axas_uhal_stats(uh, &hs);
+	ok &= T_CHECK(!hs.live_pages, "%ld pages leaked", hs.live_pages);
+	axas_uhal_destroy(uh);
+	free(hpa);
+	return ok;
+}
+
+/*
+ * A fault that meets an unmap between its zap and its reap: area A fills
+ * half of a 2 MiB table, lazy area B the other half. Unmapping A empties
+ * the table, which is zapped; during the unmap's grace period (the hook)
+ * another thread faults B, whose path crosses the zapped entry: it must
+ * wait for the unmap, then install a fresh table and frame.
+ */
+struct during {
+	struct axas_space *as;
+	u64 gpa;
+	pthread_t tid;
+	bool armed;
+	int ret;
+};
+
+static void *during_fault(void *arg)
+{
+	struct during *d = arg;
+
+	d->ret = axas_handle_fault(d->as, d->gpa, AXAS_WRITE);
+	return NULL;
+}
+
+static void during_hook(void *arg)
+{
+	struct during *d = arg;
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	/* Only the grace period of the reap, which runs without the lock. */
+	if (!d->armed || pthread_rwlock_tryrdlock(&d->as->lock.rw))
+		return;
+	pthread_rwlock_unlock(&d->as->lock.rw);
+	d->armed = false;
+	pthread_create(&d->tid, NULL, during_fault, d);
+	/* Long enough for the fault to reach the zapped entry. */
+	nanosleep(&ts, NULL);
+}
+
+static bool t_fault_during_unmap(void *arg)
+{
+	const struct p_cfg *pc = arg;
+	u64 base = 1ULL << 30, half = SZ_2M_T / 2;
+	struct axas_space_cfg cfg = {
+		.format = pc->c.format, .ia_bits = pc->c.ia_bits, .base = base,
+		.size = SZ_2M_T,
+	};
+	struct axas_uhal_stats hs;
+	struct axas_translation tr;
+	struct axas_stats st;
+	struct during d = { .gpa = base + half + 5 * M_PAGE };
+	struct axas_uhal *uh;
+	bool ok = true;
+
+	uh = axas_uhal_pool_create(16ULL << 20, false, true);
+	cfg.hal = axas_uhal_hal(uh);
+	d.as = axas_space_create(&cfg);
+	if (!T_CHECK(!IS_ERR(d.as), "create"))
+		return false;
+	ok &= T_CHECK(!axas_map_alloc(d.as, base, half, AXAS_READ | AXAS_WRITE,
+				      true), "A: populated");
+	ok &= T_CHECK(!axas_map_alloc(d.as, base + half, half,
+				      AXAS_READ | AXAS_WRITE, false), "B: lazy");
+	d.armed = true;
+	axas_rcu_gp_hook_arg = &d;
+	axas_rcu_gp_hook = during_hook;
+	ok &= T_CHECK(!axas_unmap(d.as, base, half), "unmap A");
+	axas_rcu_gp_hook = NULL;
+	ok &= T_CHECK(!d.armed, "the unmap waited for no grace period");
+	if (!d.armed)
+		pthread_join(d.tid, NULL);
+	ok &= T_CHECK(d.ret == 0, "fault on B during the unmap: %d", d.ret);
+
+	axas_get_stats(d.as, &st);
+	axas_uhal_stats(uh, &hs);
+	ok &= T_CHECK(st.fault_waits == 1, "%llu fault waits", st.fault_waits);
+	ok &= T_CHECK(st.data_pages == 1 && st.faults == 1,
+		      "%llu frames, %llu faults", st.data_pages, st.faults);
+	ok &= T_CHECK(st.table_pages == (u64)pc->root_pages + pc->top,
+		      "%llu tables", st.table_pages);
+	ok &= T_CHECK((u64)hs.live_pages == st.table_pages + st.data_pages,
+		      "HAL %ld pages", hs.live_pages);
+	ok &= T_CHECK(!axas_translate(d.as, d.gpa, &tr) &&
+		      axas_uhal_alloc_order(uh, tr.hpa) == 0, "B's page is a frame");
+	ok &= T_CHECK(axas_translate(d.as, base, &tr) == -ENOENT, "A is gone");
+	ok &= T_CHECK(!hs.bad && !hs.atomic, "HAL misuse");
+	axas_space_destroy(d.as);
+	axas_uhal_stats(uh, &hs);
+	ok &= T_CHECK(!hs.live_pages, "%ld pages leaked", hs.live_pages);
+	axas_uhal_destroy(uh);
+	return ok;
+}
+
 void suite_stress(t_run_fn run)
 {
 	static const struct t_cfg cfgs[] = {
 		{ AXAS_FMT_EPT, 48 }, { AXAS_FMT_ARM_S2, 40 },
 		{ AXAS_FMT_RISCV_GSTAGE, 41 }, { AXAS_FMT_AMD_NPT, 48 },
+	};
+	/* With the shape of the table: root pages, top level. */
+	static const struct p_cfg pcfgs[] = {
+		{ { AXAS_FMT_EPT, 48 }, 1, 3 }, { { AXAS_FMT_ARM_S2, 40 }, 2, 2 },
+		{ { AXAS_FMT_RISCV_GSTAGE, 41 }, 4, 2 },
+		{ { AXAS_FMT_AMD_NPT, 48 }, 1, 3 },
 	};
 	unsigned int i;
 	char name[64];
@@ -274,5 +499,13 @@ void suite_stress(t_run_fn run)
 		snprintf(name, sizeof(name), "stress %s/%u",
 			 axas_format_name(cfgs[i].format), cfgs[i].ia_bits);
 		run(name, t_stress, (void *)&cfgs[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(pcfgs); i++) {
+		snprintf(name, sizeof(name), "parallel faults %s/%u",
+			 axas_format_name(pcfgs[i].c.format), pcfgs[i].c.ia_bits);
+		run(name, t_parallel_faults, (void *)&pcfgs[i]);
+		snprintf(name, sizeof(name), "fault during unmap %s/%u",
+			 axas_format_name(pcfgs[i].c.format), pcfgs[i].c.ia_bits);
+		run(name, t_fault_during_unmap, (void *)&pcfgs[i]);
 	}
 }

@@ -60,4 +60,9 @@ __AXAS_ATOMIC_OPS(atomic64, atomic64_t, s64)
 
 #undef __AXAS_ATOMIC_OPS
 
+/* Fully ordered on success, as in the kernel; *@old updated on failure. */
+#define try_cmpxchg64(ptr, old, new)					\
+	__atomic_compare_exchange_n(ptr, old, new, false,		\
+				    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)
+
 #endif

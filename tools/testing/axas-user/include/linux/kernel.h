@@ -11,6 +11,10 @@
 #include <linux/printk.h>
 #include <linux/types.h>
 
+#ifndef U64_MAX
+#define U64_MAX		UINT64_MAX
+#endif
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Complains (as a WARN) when called with a space lock held. */
