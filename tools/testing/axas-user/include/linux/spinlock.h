@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <linux/types.h>
 
-typedef struct {
+typedef struct axas_user_rwlock {
 	pthread_rwlock_t rw;
 #ifndef AXAS_USER_NO_LOCKDEP
 	int writer;	/* held for writing */
