@@ -117,6 +117,18 @@ static inline u64 axas_pte_locked(const struct axas_format *fmt)
 	return fmt->zap_bit;
 }
 
+/* A reader met a locked entry: wait for break-before-make to finish. */
+static noinline u64 axas_pte_wait(const u64 *ptep, u64 locked)
+{
+	u64 pte;
+
+	do {
+		cpu_relax();
+		pte = READ_ONCE(*ptep);
+	} while (pte == locked);
+	return pte;
+}
+
 static bool axas_ctx_covered(const struct axas_visit_ctx *ctx)
 {
 	return ctx->addr >= ctx->start &&
@@ -484,6 +496,17 @@ static int axas_map_visitor(const struct axas_visit_ctx *ctx,
 	return i;
 }
 
+/* Entry bits of a leaf at @level, without the address; AXAS_PTE_WRONG too. */
+static u64 axas_leaf_attrs(const struct axas_pgtable *pgt, unsigned int level,
+			   u32 flags)
+{
+	u64 attrs = pgt->fmt->leaf_attrs(level, flags);
+
+	if (flags & AXAS_PTE_WRONG)
+		attrs &= ~pgt->fmt->wrong_leaf_clear;
+	return attrs;
+}
+
 static void axas_map_data_init(const struct axas_pgtable *pgt,
 			       struct axas_map_data *d, phys_addr_t pa,
 			       u32 flags, struct axas_mc *mc)
@@ -496,11 +519,8 @@ static void axas_map_data_init(const struct axas_pgtable *pgt,
 	d->max_level = axas_map_max_level(pgt, flags);
 	d->frames = false;
 	d->mc = mc;
-	for (level = 0; level < AXAS_LEAF_LEVELS; level++) {
-		d->leaf_attrs[level] = pgt->fmt->leaf_attrs(level, d->flags);
-		if (flags & AXAS_PTE_WRONG)
-			d->leaf_attrs[level] &= ~pgt->fmt->wrong_leaf_clear;
-	}
+	for (level = 0; level < AXAS_LEAF_LEVELS; level++)
+		d->leaf_attrs[level] = axas_leaf_attrs(pgt, level, d->flags);
 }
 
 /* Tables that mapping [start, end) can need at levels from @low up. */
@@ -1093,10 +1113,7 @@ static int axas_pages_visitor(const struct axas_visit_ctx *ctx,
 
 	if (unlikely(pte == axas_pte_locked(fmt))) {
 		/* A block being split: wait, then descend into its table. */
-		do {
-			cpu_relax();
-			pte = READ_ONCE(*ctx->ptep);
-		} while (pte == axas_pte_locked(fmt));
+		pte = axas_pte_wait(ctx->ptep, axas_pte_locked(fmt));
 		if (axas_pte_valid(fmt, pte) &&
 		    axas_pte_table(fmt, pte, ctx->level))
 			return 0;
@@ -1150,18 +1167,6 @@ int axas_pgt_translate_pages(struct axas_pgtable *pgt, u64 addr,
 }
 
 /* ---- lookup --------------------------------------------------------------- */
-
-/* A reader met a locked entry: wait for break-before-make to finish. */
-static noinline u64 axas_pte_wait(const u64 *ptep, u64 locked)
-{
-	u64 pte;
-
-	do {
-		cpu_relax();
-		pte = READ_ONCE(*ptep);
-	} while (pte == locked);
-	return pte;
-}
 
 static __always_inline bool __axas_pgt_lookup(const struct axas_pgtable *pgt,
 					      u64 addr, struct axas_leaf *leaf,
@@ -1262,8 +1267,8 @@ bool axas_pgt_relookup(const struct axas_pgtable *pgt, u64 addr,
  *
  * Context: the space lock held for reading (structural changes excluded,
  * other faults not). Does not sleep.
- * Return: 0 when it installed the frame; 1 when a valid leaf was already
- * there; -EAGAIN when @mc ran out of tables (the caller tops it up and
+ * Return: 0 when it installed the frame; AXAS_FAULT_PRESENT when a valid
+ * leaf was already there; -EAGAIN when @mc ran out of tables (the caller tops it up and
  * tries again); -EBUSY when the path crosses a zapped entry (an unmap is
  * between its zap and its reap: the caller waits for it and tries again).
  */
@@ -1302,24 +1307,22 @@ int axas_pgt_fault_map(struct axas_pgtable *pgt, u64 addr, u32 flags,
 		if (!axas_pte_valid(fmt, pte))
 			return -EBUSY;
 		if (!axas_pte_table(fmt, pte, level))
-			return 1;
+			return AXAS_FAULT_PRESENT;
 		table = axas_va(pgt, axas_pte_to_pa(fmt, pte));
 	}
 
 	if (pte)
-		return axas_pte_valid(fmt, pte) ? 1 : -EBUSY;
+		return axas_pte_valid(fmt, pte) ? AXAS_FAULT_PRESENT : -EBUSY;
 	page = axas_mc_pop(mc);
 	if (!page)
 		return -EAGAIN;
-	leaf = fmt->leaf_attrs(0, flags);
-	if (flags & AXAS_PTE_WRONG)
-		leaf &= ~fmt->wrong_leaf_clear;
-	leaf |= axas_pa_to_pte(fmt, axas_pa(pgt, page));
+	leaf = axas_leaf_attrs(pgt, 0, flags) |
+	       axas_pa_to_pte(fmt, axas_pa(pgt, page));
 	if (try_cmpxchg64(ptep, &pte, leaf)) {
 		axas_account_leaves(pgt, 0, flags, 1);
 		return 0;
 	}
 	/* Another fault won: its frame stays, ours goes back. */
 	axas_mc_push(mc, page);
-	return axas_pte_valid(fmt, pte) ? 1 : -EBUSY;
+	return axas_pte_valid(fmt, pte) ? AXAS_FAULT_PRESENT : -EBUSY;
 }

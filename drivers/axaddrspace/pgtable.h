@@ -282,6 +282,9 @@ struct axas_leaf {
 
 int axas_pgt_translate_pages(struct axas_pgtable *pgt, u64 addr,
 			     unsigned long nr, phys_addr_t *hpas);
+/* axas_pgt_fault_map(): a valid leaf was there already (spurious fault). */
+#define AXAS_FAULT_PRESENT	1
+
 int axas_pgt_fault_map(struct axas_pgtable *pgt, u64 addr, u32 flags,
 		       struct axas_mc *mc);
 

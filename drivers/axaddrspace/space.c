@@ -66,6 +66,17 @@ static int axas_check_range(const struct axas_space *as, u64 gpa, u64 size)
 	return 0;
 }
 
+/* @nr pages from @gpa: a checked range, whose size may not even fit u64. */
+static int axas_check_pages(const struct axas_space *as, u64 gpa,
+			    unsigned long nr)
+{
+	if (!nr || !IS_ALIGNED(gpa, AXAS_PAGE_SIZE))
+		return -EINVAL;
+	if (nr > (as->end - as->base) >> AXAS_PAGE_SHIFT)
+		return -ERANGE;
+	return axas_check_range(as, gpa, (u64)nr << AXAS_PAGE_SHIFT);
+}
+
 static int axas_check_flags(u32 flags, u32 allowed)
 {
 	if ((flags & ~allowed) || !(flags & AXAS_READ))
@@ -552,15 +563,10 @@ int axas_map_pages(struct axas_space *as, u64 gpa, const phys_addr_t *pas,
 	ret = axas_check_flags(flags, AXAS_PROT_MASK | AXAS_MAP_NOBLOCK);
 	if (ret)
 		return ret;
-	if (!nr || !IS_ALIGNED(gpa, AXAS_PAGE_SIZE))
-		return -EINVAL;
-	/* More pages than the space holds (their size may not even fit). */
-	if (nr > (as->end - as->base) >> AXAS_PAGE_SHIFT)
-		return -ERANGE;
-	req.size = (u64)nr << AXAS_PAGE_SHIFT;
-	ret = axas_check_range(as, gpa, req.size);
+	ret = axas_check_pages(as, gpa, nr);
 	if (ret)
 		return ret;
+	req.size = (u64)nr << AXAS_PAGE_SHIFT;
 	for (i = 0; i < nr; i++) {
 		any |= pas[i];
 		top = max(top, pas[i]);
@@ -704,16 +710,10 @@ EXPORT_SYMBOL_NS_GPL(axas_translate_limit, AXADDRSPACE);
 int axas_translate_pages(struct axas_space *as, u64 gpa, unsigned long nr,
 			 phys_addr_t *hpas)
 {
-	int ret;
+	int ret = axas_check_pages(as, gpa, nr);
 
-	if (!nr || !IS_ALIGNED(gpa, AXAS_PAGE_SIZE))
-		return -EINVAL;
-	if (nr > (as->end - as->base) >> AXAS_PAGE_SHIFT)
-		return -ERANGE;
-	ret = axas_check_range(as, gpa, (u64)nr << AXAS_PAGE_SHIFT);
 	if (ret)
 		return ret;
-
 	rcu_read_lock();
 	ret = axas_pgt_translate_pages(&as->pgt, gpa, nr, hpas);
 	rcu_read_unlock();
@@ -814,7 +814,7 @@ EXPORT_SYMBOL_NS_GPL(axas_write, AXADDRSPACE);
 
 /*
  * The locked part of a fault: check the area, then install. Returns 0 when
- * it mapped a frame, 1 (spurious) when a valid permitted leaf is there,
+ * it mapped a frame, AXAS_FAULT_PRESENT when a valid permitted leaf is there,
  * -EAGAIN with *@need set to the pages to cache, or an error.
  */
 static int axas_fault_install(struct axas_space *as, u64 page, u32 access,
@@ -837,7 +837,7 @@ static int axas_fault_install(struct axas_space *as, u64 page, u32 access,
 		return -EACCES;
 	if (axas_pgt_lookup(pgt, page, &leaf, &missing)) {
 		if ((pgt->fmt->pte_flags(leaf.pte) & access) == access)
-			return 1;
+			return AXAS_FAULT_PRESENT;
 		/* A protect has updated the area, not yet this leaf. */
 		if (READ_ONCE(as->changing))
 			return -EBUSY;
@@ -914,7 +914,7 @@ int axas_fault_capped(struct axas_space *as, u64 gpa, u32 access,
 	allowed = !found && axas_area_allows_rcu(as, page, access);
 	rcu_read_unlock();
 	if (found && (pgt->fmt->pte_flags(leaf.pte) & access) == access) {
-		ret = 1;
+		ret = AXAS_FAULT_PRESENT;
 		goto out;
 	}
 	/*
@@ -946,7 +946,7 @@ int axas_fault_capped(struct axas_space *as, u64 gpa, u32 access,
 	}
 	axas_mc_free(as->hal, &mc);
 out:
-	if (ret == 1) {
+	if (ret == AXAS_FAULT_PRESENT) {
 		/* A stale TLB entry may be what faulted: drop it. */
 		atomic64_inc(&as->spurious_faults);
 		axas_tlb_flush(as, page, page + AXAS_PAGE_SIZE);

@@ -124,21 +124,15 @@ static void *fault_worker(void *arg)
 	u64 i;
 
 	pthread_barrier_wait(j->go);
-	for (i = 0; j->hal && i < j->pages; i++) {
+	for (i = 0; i < j->pages && !j->err; i++) {
+		if (!j->hal) {
+			j->err = axas_handle_fault(j->as, j->start + i * PG,
+						   AXAS_WRITE);
+			continue;
+		}
 		j->frames[i] = j->hal->ops->alloc(j->hal->priv, 0);
-		if (!j->frames[i]) {
+		if (!j->frames[i])
 			j->err = -ENOMEM;
-			break;
-		}
-	}
-	for (i = 0; !j->hal && i < j->pages; i++) {
-		int ret = axas_handle_fault(j->as, j->start + i * PG,
-					    AXAS_WRITE);
-
-		if (ret) {
-			j->err = ret;
-			break;
-		}
 	}
 	return NULL;
 }

@@ -29,7 +29,6 @@ bool axas_rcu_fence;
 static pthread_mutex_t rcu_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct axas_rcu_reader *rcu_readers;
 static pthread_key_t rcu_key;
-unsigned long axas_rcu_grace_periods;
 
 static int membarrier(int cmd)
 {
@@ -109,6 +108,5 @@ void synchronize_rcu(void)
 			sched_yield();
 	}
 	rcu_barrier_all();
-	axas_rcu_grace_periods++;
 	pthread_mutex_unlock(&rcu_lock);
 }
