@@ -1489,7 +1489,104 @@ static void space_wrong_leaf_test(struct kunit *test)
 	expect_unmapped(test, G1 + SZ_4K);
 }
 
+/*
+ * Many small areas made in a shuffled order, then cut by protect and
+ * unmap: the fault on every page must give what a flat model of the
+ * areas says (the area index is a search tree, rebalanced as they come).
+ */
+#define MANY_AREAS	1000
+#define MANY_PAGES	(3 * MANY_AREAS)	/* 2 mapped, 1 gap each */
+
+enum { MANY_NONE, MANY_RO, MANY_RW };
+
+static void many_expect(struct kunit *test, const u8 *model, u64 base,
+			const char *when)
+{
+	struct space_priv *p = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < MANY_PAGES; i++) {
+		int want = model[i] == MANY_NONE ? -ENOENT :
+			   model[i] == MANY_RO ? -EACCES : 0;
+		int got = axas_handle_fault(p->as, base + i * SZ_4K, AXAS_WRITE);
+
+		if (got != want) {
+			KUNIT_FAIL(test, "%s: page %u: fault %d, want %d", when,
+				   i, got, want);
+			return;
+		}
+	}
+}
+
+static void space_many_areas_test(struct kunit *test)
+{
+	struct space_priv *p = space_setup_full(test);
+	const u64 base = 4 * SZ_2M;
+	unsigned int *order, i, j, a;
+	u32 rnd = 12345;
+	u8 *model;
+
+	order = kunit_kcalloc(test, MANY_AREAS, sizeof(*order), GFP_KERNEL);
+	model = kunit_kzalloc(test, MANY_PAGES, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, order);
+	KUNIT_ASSERT_NOT_NULL(test, model);
+	for (i = 0; i < MANY_AREAS; i++)
+		order[i] = i;
+	for (i = MANY_AREAS - 1; i > 0; i--) {
+		rnd = rnd * 1103515245 + 12345;
+		j = (rnd >> 8) % (i + 1);
+		swap(order[i], order[j]);
+	}
+	for (i = 0; i < MANY_AREAS; i++) {
+		a = order[i];
+		KUNIT_ASSERT_EQ_MSG(test, axas_map_alloc(p->as, base + a * 3 * SZ_4K,
+							 SZ_8K, RW, false), 0,
+				    "area %u", a);
+		model[3 * a] = MANY_RW;
+		model[3 * a + 1] = MANY_RW;
+	}
+	KUNIT_EXPECT_EQ(test, axas_map_alloc(p->as, base + SZ_4K, SZ_8K,
+					     AXAS_READ, false), -EEXIST);
+	KUNIT_EXPECT_EQ(test, axas_map_alloc(p->as, base + SZ_8K, SZ_8K,
+					     AXAS_READ, false), -EEXIST);
+	many_expect(test, model, base, "made");
+
+	/* Every 5th: second page read-only; 7th: first page gone; 11th: all. */
+	for (i = 0; i < MANY_AREAS; i++) {
+		u64 gpa;
+
+		a = order[i];
+		gpa = base + a * 3 * SZ_4K;
+		if (!(a % 5)) {
+			KUNIT_ASSERT_EQ(test, axas_protect(p->as, gpa + SZ_4K,
+							   SZ_4K, AXAS_READ), 0);
+			model[3 * a + 1] = MANY_RO;
+		}
+		if (!(a % 7)) {
+			KUNIT_ASSERT_EQ(test, axas_unmap(p->as, gpa, SZ_4K), 0);
+			model[3 * a] = MANY_NONE;
+		}
+		if (!(a % 11)) {
+			bool first = model[3 * a] != MANY_NONE;
+
+			KUNIT_ASSERT_EQ(test, axas_unmap(p->as, first ? gpa :
+							 gpa + SZ_4K,
+							 first ? SZ_8K : SZ_4K),
+					0);
+			model[3 * a] = MANY_NONE;
+			model[3 * a + 1] = MANY_NONE;
+		}
+	}
+	many_expect(test, model, base, "split");
+	KUNIT_ASSERT_EQ(test, axas_map_alloc(p->as, base + SZ_8K, SZ_4K, RW,
+					     false), 0);
+	model[2] = MANY_RW;
+	many_expect(test, model, base, "gap filled");
+	expect_consistent(test);
+}
+
 static struct kunit_case space_test_cases[] = {
+	KUNIT_CASE_PARAM(space_many_areas_test, axas_kt_cfg_params),
 	KUNIT_CASE_PARAM(space_map_linear_test, axas_kt_cfg_params),
 	KUNIT_CASE_PARAM(space_largest_leaf_test, axas_kt_cfg_params),
 	KUNIT_CASE_PARAM(space_map_alloc_eager_test, axas_kt_cfg_params),

@@ -869,18 +869,47 @@ void axas_pgt_zap(struct axas_pgtable *pgt, u64 addr, u64 size,
 	WARN_ON_ONCE(axas_walk(pgt, addr, size, &walker));
 }
 
-static void axas_reap_leaf(struct axas_pgtable *pgt, u64 pte,
-			   unsigned int level)
+/*
+ * What a reap freed, counted as it goes and taken off the shared counters
+ * once per run of entries: an atomic per page would cost the reaper half
+ * its time.
+ */
+struct axas_reaped {
+	long frames;
+	long tables;
+	u64 mapped[AXAS_LEAF_LEVELS];
+};
+
+static void axas_reaped_apply(struct axas_pgtable *pgt, struct axas_reaped *r)
 {
-	const struct axas_format *fmt = pgt->fmt;
+	unsigned int i;
+
+	if (r->frames + r->tables)
+		atomic64_sub(r->frames + r->tables, &pgt->pages);
+	if (r->tables)
+		atomic64_sub(r->tables, &pgt->table_pages);
+	for (i = 0; i < AXAS_LEAF_LEVELS; i++)
+		if (r->mapped[i])
+			atomic64_sub(r->mapped[i], &pgt->mapped[i]);
+	*r = (struct axas_reaped){ };
+}
+
+static void axas_reap_frame(struct axas_pgtable *pgt, u64 pte,
+			    struct axas_reaped *r)
+{
 	const struct axas_hal *hal = pgt->hal;
 
-	if (pte & fmt->owned_bit) {
-		hal->ops->free(hal->priv, axas_va(pgt, axas_pte_to_pa(fmt, pte)),
-			       0);
-		atomic64_dec(&pgt->pages);
-	}
-	atomic64_sub(axas_level_size(level), &pgt->mapped[level]);
+	hal->ops->free(hal->priv, axas_va(pgt, axas_pte_to_pa(pgt->fmt, pte)),
+		       0);
+	r->frames++;
+}
+
+static inline void axas_reap_leaf(struct axas_pgtable *pgt, u64 pte,
+				  unsigned int level, struct axas_reaped *r)
+{
+	if (pte & pgt->fmt->owned_bit)
+		axas_reap_frame(pgt, pte, r);
+	r->mapped[level] += axas_level_size(level);
 }
 
 /*
@@ -888,11 +917,12 @@ static void axas_reap_leaf(struct axas_pgtable *pgt, u64 pte,
  * valid-looking entries included, since no walker can reach it any more.
  */
 static void axas_reap_table(struct axas_pgtable *pgt, u64 table_pte,
-			    unsigned int level)
+			    unsigned int level, struct axas_reaped *r)
 {
+	const struct axas_format *fmt = pgt->fmt;
 	const struct axas_hal *hal = pgt->hal;
-	u64 *table = axas_va(pgt, axas_pte_to_pa(pgt->fmt, table_pte));
-	unsigned int i;
+	u64 *table = axas_va(pgt, axas_pte_to_pa(fmt, table_pte));
+	unsigned int i, leaves = 0;
 
 #ifdef AXAS_TEST_PLANT_UAF
 	/*
@@ -907,18 +937,27 @@ static void axas_reap_table(struct axas_pgtable *pgt, u64 table_pte,
 
 		if (!pte)
 			continue;
-		if (axas_pte_table(pgt->fmt, pte, level))
-			axas_reap_table(pgt, pte, level - 1);
-		else
-			axas_reap_leaf(pgt, pte, level);
+		if (axas_pte_table(fmt, pte, level)) {
+			axas_reap_table(pgt, pte, level - 1, r);
+			continue;
+		}
+		/* Every other entry of a dead table is a leaf, zapped or not. */
+		if (pte & fmt->owned_bit)
+			axas_reap_frame(pgt, pte, r);
+		leaves++;
 	}
+	/* Leaves exist at the leaf levels only: higher tables have none. */
+	if (leaves && !WARN_ON_ONCE(level >= AXAS_LEAF_LEVELS))
+		r->mapped[level] += (u64)leaves << axas_level_shift(level);
 #ifndef AXAS_TEST_PLANT_UAF
 	hal->ops->free(hal->priv, table, 0);
 #endif
-	axas_pgt_add_tables(pgt, -1);
+	r->tables++;
 	/* A dead gigabyte is 512 of these: do not hog the CPU. */
-	if (!level)
+	if (!level) {
+		axas_reaped_apply(pgt, r);
 		cond_resched();
+	}
 }
 
 /*
@@ -931,6 +970,7 @@ static int axas_reap_visitor(const struct axas_visit_ctx *ctx,
 {
 	struct axas_pgtable *pgt = ctx->pgt;
 	const struct axas_format *fmt = pgt->fmt;
+	struct axas_reaped r = { };
 	unsigned int i;
 
 	for (i = 0; i < ctx->run; i++) {
@@ -943,11 +983,12 @@ static int axas_reap_visitor(const struct axas_visit_ctx *ctx,
 			continue;
 		}
 		if (axas_pte_table(fmt, pte, ctx->level))
-			axas_reap_table(pgt, pte, ctx->level - 1);
+			axas_reap_table(pgt, pte, ctx->level - 1, &r);
 		else
-			axas_reap_leaf(pgt, pte, ctx->level);
+			axas_reap_leaf(pgt, pte, ctx->level, &r);
 		WRITE_ONCE(ctx->ptep[i], 0);
 	}
+	axas_reaped_apply(pgt, &r);
 	return i;
 }
 

@@ -26,6 +26,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/cache.h>
 #include <linux/types.h>
 #include <axaddrspace/axaddrspace.h>
 
@@ -190,7 +191,9 @@ void axas_mc_free(const struct axas_hal *hal, struct axas_mc *mc);
  * @mapped: bytes mapped by leaves at levels 0, 1 and 2.
  *
  * Entries change as the header comment says; the counters are atomic
- * because faults update them under the shared lock.
+ * because faults update them under the shared lock, and they sit in a
+ * cache line of their own so that a fault on one CPU does not take away
+ * the line a walk on another reads @fmt and @root from.
  */
 struct axas_pgtable {
 	const struct axas_format *fmt;
@@ -201,7 +204,7 @@ struct axas_pgtable {
 	bool direct_map;
 	u64 *root;
 	phys_addr_t root_pa;
-	atomic64_t pages;
+	atomic64_t pages ____cacheline_aligned_in_smp;
 	atomic64_t table_pages;
 	atomic64_t mapped[AXAS_LEAF_LEVELS];
 };

@@ -25,11 +25,14 @@
 #include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/nospec.h>
+#include <linux/rbtree.h>
 #include <linux/rculist.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+
+#include <asm/barrier.h>
 
 #include "space.h"
 
@@ -86,16 +89,27 @@ static int axas_check_flags(u32 flags, u32 allowed)
 
 /* ---- areas ------------------------------------------------------------------ */
 
-/* The first area that ends after @start, or NULL. */
+/*
+ * The first area that ends after @start, or NULL. Areas are disjoint, so
+ * their ends rise with their starts and the tree by start orders them by
+ * end too.
+ */
 static struct axas_area *axas_area_from(struct axas_space *as, u64 start)
 {
-	struct axas_area *area;
+	struct rb_node *node = as->area_tree.rb_node;
+	struct axas_area *found = NULL, *area;
 
 	lockdep_assert_held(&as->lock);
-	list_for_each_entry(area, &as->areas, node)
-		if (area->end > start)
-			return area;
-	return NULL;
+	while (node) {
+		area = rb_entry(node, struct axas_area, rb);
+		if (area->end > start) {
+			found = area;
+			node = node->rb_left;
+		} else {
+			node = node->rb_right;
+		}
+	}
+	return found;
 }
 
 static struct axas_area *axas_area_find(struct axas_space *as, u64 gpa)
@@ -105,32 +119,66 @@ static struct axas_area *axas_area_find(struct axas_space *as, u64 gpa)
 	return area && area->start <= gpa ? area : NULL;
 }
 
+/* Deeper than any balanced tree of areas gets: a search gone astray. */
+#define AXAS_AREA_SEARCH_MAX	128
+
 /*
  * Whether an area covering @gpa permits @access, looked at without the
  * lock: only to decide whether a fault should allocate before it takes
- * the lock, where the area is checked again. The list changes under the
- * exclusive lock with RCU list operations and frees nodes after a grace
- * period; a node being split is seen with its old or its new bounds.
+ * the lock, where the area is checked again. The tree changes under the
+ * exclusive lock, each child pointer stored once, and frees nodes after a
+ * grace period; a search that runs into a rotation may miss the area (the
+ * fault then lets the locked check decide) and is cut off if it goes on
+ * for longer than a tree of areas is deep.
  */
 static bool axas_area_allows_rcu(struct axas_space *as, u64 gpa, u32 access)
 {
+	struct rb_node *node = rcu_dereference_raw(as->area_tree.rb_node);
 	struct axas_area *area;
+	unsigned int steps;
+	u64 start, end;
+	u32 flags;
 
-	list_for_each_entry_rcu(area, &as->areas, node) {
-		u64 start, end;
-		u32 flags;
-
+	for (steps = 0; node && steps < AXAS_AREA_SEARCH_MAX; steps++) {
+		area = rb_entry(node, struct axas_area, rb);
 		/* Racy reads, by design: the locked check decides. */
 		end = data_race(area->end);
-		if (end <= gpa)
-			continue;
 		/* As above. */
 		start = data_race(area->start);
-		/* As above. */
-		flags = data_race(area->flags);
-		return start <= gpa && (flags & access) == access;
+		if (gpa < start) {
+			node = rcu_dereference_raw(node->rb_left);
+		} else if (gpa >= end) {
+			node = rcu_dereference_raw(node->rb_right);
+		} else {
+			/* As above. */
+			flags = data_race(area->flags);
+			return (flags & access) == access;
+		}
 	}
 	return false;
+}
+
+/* Add @area to the tree; the list is the caller's. */
+static void axas_area_tree_add(struct axas_space *as, struct axas_area *area)
+{
+	struct rb_node **link = &as->area_tree.rb_node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		if (area->start < rb_entry(parent, struct axas_area, rb)->start)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	area->rb.rb_left = NULL;
+	area->rb.rb_right = NULL;
+	/*
+	 * Bounds, flags and empty children before the link: a lockless
+	 * search may reach the node as soon as it is linked.
+	 */
+	smp_wmb();
+	rb_link_node(&area->rb, parent, link);
+	rb_insert_color(&area->rb, &as->area_tree);
 }
 
 static bool axas_range_free(struct axas_space *as, u64 start, u64 end)
@@ -166,10 +214,12 @@ static void axas_area_insert(struct axas_space *as, struct axas_area *new)
 		list_add_tail_rcu(&new->node, &area->node);
 	else
 		list_add_tail_rcu(&new->node, &as->areas);
+	axas_area_tree_add(as, new);
 }
 
 /* Cut @area at @at; a spare node becomes the part from @at on. */
-static struct axas_area *axas_area_split(struct axas_area *area, u64 at,
+static struct axas_area *axas_area_split(struct axas_space *as,
+					 struct axas_area *area, u64 at,
 					 struct axas_area *spare[2])
 {
 	struct axas_area **slot = spare[0] ? &spare[0] : &spare[1];
@@ -180,8 +230,13 @@ static struct axas_area *axas_area_split(struct axas_area *area, u64 at,
 	right->start = at;
 	if (area->kind == AXAS_AREA_LINEAR)
 		right->hpa = area->hpa + (at - area->start);
-	/* Linked before @area shrinks: lockless readers never miss it. */
+	/*
+	 * Linked before @area shrinks: [at, end) is never without an area.
+	 * A lockless search that finds @area still whole sees the old flags,
+	 * as it would a moment earlier.
+	 */
 	list_add_rcu(&right->node, &area->node);
+	axas_area_tree_add(as, right);
 	WRITE_ONCE(area->end, at);
 	return right;
 }
@@ -202,13 +257,14 @@ static void axas_areas_update(struct axas_space *as, u64 start, u64 end,
 	while (!list_entry_is_head(area, &as->areas, node) &&
 	       area->start < end) {
 		if (area->start < start)
-			area = axas_area_split(area, start, spare);
+			area = axas_area_split(as, area, start, spare);
 		if (area->end > end)
-			axas_area_split(area, end, spare);
+			axas_area_split(as, area, end, spare);
 
 		next = list_next_entry(area, node);
 		if (remove) {
 			list_del_rcu(&area->node);
+			rb_erase(&area->rb, &as->area_tree);
 			kfree_rcu(area, rcu);
 		} else {
 			WRITE_ONCE(area->flags,
@@ -347,6 +403,7 @@ struct axas_space *axas_space_create(const struct axas_space_cfg *cfg)
 	init_rwsem(&as->lock);
 	mutex_init(&as->change);
 	INIT_LIST_HEAD(&as->areas);
+	as->area_tree = RB_ROOT;
 	as->base = cfg->base;
 	as->end = cfg->base + cfg->size;
 	as->format = cfg->format;
@@ -379,6 +436,7 @@ static void __axas_clear(struct axas_space *as, bool readers)
 	/* First, so that no fault installs into what is being cleared. */
 	list_for_each_entry_safe(area, tmp, &as->areas, node) {
 		list_del_rcu(&area->node);
+		rb_erase(&area->rb, &as->area_tree);
 		if (readers)
 			kfree_rcu(area, rcu);
 		else

@@ -7,8 +7,10 @@
 #define _AXADDRSPACE_SPACE_H
 
 #include <linux/atomic.h>
+#include <linux/cache.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
@@ -24,7 +26,8 @@ enum axas_area_kind {
 /**
  * struct axas_area - one mapped guest range
  * @node: in &axas_space.areas, sorted by @start.
- * @rcu: for freeing after the lockless readers of the list.
+ * @rb: in &axas_space.area_tree, keyed by @start.
+ * @rcu: for freeing after the lockless readers of the list and tree.
  * @start: first guest address.
  * @end: end of the range.
  * @hpa: host address of @start (linear areas).
@@ -32,12 +35,13 @@ enum axas_area_kind {
  * @kind: &enum axas_area_kind.
  *
  * Areas never overlap. Every field is protected by the space lock; the
- * list is changed with it held exclusively, so faults (shared) may read it,
- * and with RCU list operations, so that a fault's first look may read it
- * without the lock.
+ * list and the tree are changed with it held exclusively, so faults
+ * (shared) may read them, and with RCU-safe stores, so that a fault's
+ * first look may search the tree without the lock.
  */
 struct axas_area {
 	struct list_head node;
+	struct rb_node rb;
 	struct rcu_head rcu;
 	u64 start;
 	u64 end;
@@ -49,43 +53,50 @@ struct axas_area {
 /**
  * struct axas_space - a guest address space
  * @pgt: the nested page table.
+ * @base: first guest address of the space.
+ * @end: end of the space.
+ * @format: &enum axas_format_id.
+ * @vmid: the space's VMID, fixed for its life.
+ * @changing: set, under @lock held exclusively, while a change is under
+ *	way; a fault that meets its intermediate state waits on @change.
+ * @areas: &struct axas_area list, sorted, disjoint: the order, for walks
+ *	over a range.
+ * @area_tree: the same areas in a search tree by start: finds the area of
+ *	an address in O(log n), with the lock or (as a hint) without.
+ * @hal: where table pages and frames come from.
  * @lock: held exclusively by structural changes of @pgt and @areas (map,
  *	unmap, protect, clear), shared by faults, which install entries
  *	with a compare-and-exchange. Readers (translate, read, write, DUMP,
  *	the first look of a fault) do not take it: they walk under RCU.
  *	Nothing is allocated under it: memory comes from caches filled
  *	before it is taken.
- * @change: held across a whole structural change, which drops @lock
- *	every 2 MiB and for its grace period so that faults run meanwhile;
- *	keeps the other changes out. Taken before @lock.
- * @changing: set, under @lock held exclusively, while a change is under
- *	way; a fault that meets its intermediate state waits on @change.
- * @areas: &struct axas_area list, sorted, disjoint.
- * @base: first guest address of the space.
- * @end: end of the space.
- * @format: &enum axas_format_id.
- * @vmid: the space's VMID, fixed for its life.
  * @faults: faults that installed a frame.
  * @spurious_faults: faults that found the page present and permitted.
  * @tlb_flushes: TLB invalidations.
  * @fault_waits: faults that waited on @change.
- * @hal: where table pages and frames come from.
+ * @change: held across a whole structural change, which drops @lock
+ *	every 2 MiB and for its grace period so that faults run meanwhile;
+ *	keeps the other changes out. Taken before @lock.
+ *
+ * What every fault and walk reads comes first; @lock and the counters,
+ * which every fault writes, start a cache line of their own.
  */
 struct axas_space {
 	struct axas_pgtable pgt;
-	struct rw_semaphore lock;
-	struct mutex change;	/* see above: serializes changes */
-	bool changing;
-	struct list_head areas;
 	u64 base;
 	u64 end;
 	u32 format;
 	u16 vmid;
+	bool changing;
+	struct list_head areas;
+	struct rb_root area_tree;
+	const struct axas_hal *hal;
+	struct rw_semaphore lock ____cacheline_aligned_in_smp;
 	atomic64_t faults;
 	atomic64_t spurious_faults;
 	atomic64_t tlb_flushes;
 	atomic64_t fault_waits;
-	const struct axas_hal *hal;
+	struct mutex change;	/* see above: serializes changes */
 };
 
 int axas_fault(struct axas_space *as, u64 gpa, u32 access, bool *spurious);

@@ -51,6 +51,18 @@ struct axas_uhal *axas_uhal_pool_create(size_t bytes, bool populate,
 /* aligned_alloc() + memset() per allocation; @debug as above. */
 struct axas_uhal *axas_uhal_malloc_create(bool debug);
 void axas_uhal_destroy(struct axas_uhal *uh);
+/*
+ * Give the pages the calling thread's cache holds back to @uh (a non-debug
+ * pool caches single pages per thread); for a thread about to exit.
+ */
+void axas_uhal_thread_drain(struct axas_uhal *uh);
+/*
+ * Order a pool's free pages so that the next allocations get them in
+ * ascending address order, as from a fresh pool (the caller's cache is
+ * drained first; other threads must hold none). For benchmarks, whose
+ * figures otherwise depend on how earlier phases scattered the pages.
+ */
+void axas_uhal_pool_sort(struct axas_uhal *uh);
 /* What axas_default_hal (cfg->hal == NULL) allocates from: a debug malloc. */
 struct axas_uhal *axas_uhal_default(void);
 

@@ -17,6 +17,12 @@
  *   frame_ref       HAL alloc (zeroing) of one frame           ns/frame
  *   fault           fault on each page of a lazy 256 MiB area  ns/fault
  *   fault_ratio     fault / frame_ref                           x
+ *   fault_4096_areas  the same faults with the pages in 4096 lazy
+ *                   areas (gaps between them): the area lookup's cost
+ *                   when a space has many                    ns/fault
+ *   fault_ratio_median  the median over repetitions of fault / the
+ *                   better of the references taken right before and
+ *                   after it                                    x
  *   map_eager       eager map_alloc of 256 MiB                  ns/page
  *   map_pages_4k    map_pages of 1 GiB of frames contiguous but off
  *                   the 2 MiB congruence (4 KiB leaves)         ns/page
@@ -30,13 +36,20 @@
  *   frame_parallel_speedup  the same split of HAL allocations alone
  *                   (allocate and zero, no space): what the machine's
  *                   memory allows two cores                      x
+ *   ..._speedup_median  the median of the ratios of 1t and 2t samples
+ *                   taken side by side                          x
+ *
+ * The parallel figures take -p (3) interleaved samples per repetition, the
+ * rates the best of them: on a shared 2-core VM a 30 ms sample can lose
+ * half its speed to the neighbours, so a single pair means little.
  *
  * and once "BENCH shim.rwlock_read_pair": an uncontended read_lock() +
  * read_unlock() of the shim's rwlock_t (pthread_rwlock_t), for scale.
  *
  * Options: -r repetitions (default 5), -s MiB for the lazy and eager
  * areas (default 256), -g GiB for the linear maps (default 1), -m to add
- * the malloc HAL's figures, -f format name to run one format only,
+ * the malloc HAL's figures, -f format name to run one format only, -p
+ * parallel samples per repetition (0: none, for profiling the rest),
  * -l PHASE -L N to repeat one phase (map_4k, unmap_4k, translate, fault)
  * N times so that a profiler sees mostly it.
  */
@@ -96,9 +109,20 @@ static void die(const char *what, long err)
 	exit(1);
 }
 
+/* Areas of the fault_many figure. */
+#define MANY_AREAS	4096
+
+/* -p: interleaved 1t/2t pairs per repetition */
+static unsigned int par_samples = 3;
+#define MAX_SAMPLES	256
+
 struct result {
 	double map_4k, map_1g, translate, lookup, unmap_4k, ref, fault, eager;
-	double pages_4k, pages_2m, par[4], xpages;
+	double pages_4k, pages_2m, par[4], xpages, fault_many;
+	/* Ratios of samples taken side by side, for their medians. */
+	double fault_ratio[MAX_SAMPLES], par_ratio[MAX_SAMPLES];
+	double frame_ratio[MAX_SAMPLES];
+	unsigned int nfault, npar;
 	u64 table_bytes;
 	bool noblock_ignored;
 };
@@ -118,6 +142,9 @@ struct fault_job {
 	long err;
 };
 
+/* The pool of the current run: workers give back their page caches. */
+static struct axas_uhal *bench_uh;
+
 static void *fault_worker(void *arg)
 {
 	struct fault_job *j = arg;
@@ -134,6 +161,7 @@ static void *fault_worker(void *arg)
 		if (!j->frames[i])
 			j->err = -ENOMEM;
 	}
+	axas_uhal_thread_drain(bench_uh);
 	return NULL;
 }
 
@@ -204,6 +232,48 @@ static void most(double *b, double v)
 		*b = v;
 }
 
+/*
+ * What a frame costs from this HAL: allocate (and zero) as many as the
+ * area holds, then free them in reverse so that the next user gets them
+ * in the same order.
+ */
+static double frame_ref(const struct axas_hal *hal)
+{
+	u64 apages = area_size / PG, i;
+	void **frames;
+	double t;
+
+	frames = malloc(apages * sizeof(*frames));
+	if (!frames)
+		die("malloc", 0);
+	t = now_ns();
+	for (i = 0; i < apages; i++) {
+		frames[i] = hal->ops->alloc(hal->priv, 0);
+		if (!frames[i])
+			die("frame alloc", i);
+	}
+	t = now_ns() - t;
+	for (i = apages; i-- > 0; )
+		hal->ops->free(hal->priv, frames[i], 0);
+	free(frames);
+	return t / apages;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, unsigned int n)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 /* One repetition of everything on a fresh space. */
 static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
 		     struct result *r)
@@ -218,10 +288,10 @@ static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
 	struct axas_translation tr;
 	struct axas_stats st0, st;
 	struct axas_space *as;
-	void **frames;
-	double t;
+	double t, ref;
 	int ret;
 
+	bench_uh = uh;
 	as = axas_space_create(&cfg);
 	if (IS_ERR(as))
 		die("create", PTR_ERR(as));
@@ -313,23 +383,13 @@ static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
 	best(&r->map_1g, t);
 	axas_unmap(as, gpa, lin_size);
 
-	/* The reference: what a frame costs from this HAL, same state. */
-	frames = malloc(apages * sizeof(*frames));
-	if (!frames)
-		die("malloc", 0);
-	t = now_ns();
-	for (i = 0; i < apages; i++) {
-		frames[i] = hal->ops->alloc(hal->priv, 0);
-		if (!frames[i])
-			die("frame alloc", i);
-	}
-	t = now_ns() - t;
-	best(&r->ref, t / apages);
-	/* Freed in reverse, so that the faults get them in the same order. */
-	for (i = apages; i-- > 0; )
-		hal->ops->free(hal->priv, frames[i], 0);
-	free(frames);
-
+	/*
+	 * The reference, right before and right after the faults, which get
+	 * the same frames in the same order: the ratio of this pair is one
+	 * sample of fault_ratio_median.
+	 */
+	axas_uhal_pool_sort(uh);
+	ref = frame_ref(hal);
 	for (unsigned int l = loops("fault"); l--; ) {
 		ret = axas_map_alloc(as, gpa, area_size, AXAS_READ | AXAS_WRITE,
 				     false);
@@ -345,11 +405,51 @@ static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
 		best(&r->fault, t / apages);
 		axas_unmap(as, gpa, area_size);
 	}
+	ref = min(ref, frame_ref(hal));
+	best(&r->ref, ref);
+	if (r->nfault < MAX_SAMPLES)
+		r->fault_ratio[r->nfault++] = t / apages / ref;
 
-	most(&r->par[0], fault_parallel(as, gpa, 1, NULL));
-	most(&r->par[1], fault_parallel(as, gpa, 2, NULL));
-	most(&r->par[2], fault_parallel(as, gpa, 1, hal));
-	most(&r->par[3], fault_parallel(as, gpa, 2, hal));
+	/* The same pages in MANY_AREAS lazy areas with gaps between them. */
+	{
+		u64 per = apages / MANY_AREAS, k;
+
+		for (k = 0; k < MANY_AREAS; k++) {
+			ret = axas_map_alloc(as, gpa + 2 * k * per * PG, per * PG,
+					     AXAS_READ | AXAS_WRITE, false);
+			if (ret)
+				die("map_alloc many", ret);
+		}
+		axas_uhal_pool_sort(uh);
+		t = now_ns();
+		for (k = 0; k < MANY_AREAS; k++)
+			for (i = 0; i < per; i++) {
+				ret = axas_handle_fault(as, gpa + (2 * k * per + i) *
+							PG, AXAS_WRITE);
+				if (ret)
+					die("fault many", ret);
+			}
+		t = now_ns() - t;
+		best(&r->fault_many, t / (MANY_AREAS * per));
+		/* Unmap takes a covered range: clear drops all the areas. */
+		axas_clear(as);
+	}
+
+	for (i = 0; i < par_samples; i++) {
+		double one = fault_parallel(as, gpa, 1, NULL);
+		double two = fault_parallel(as, gpa, 2, NULL);
+		double fone = fault_parallel(as, gpa, 1, hal);
+		double ftwo = fault_parallel(as, gpa, 2, hal);
+
+		most(&r->par[0], one);
+		most(&r->par[1], two);
+		most(&r->par[2], fone);
+		most(&r->par[3], ftwo);
+		if (r->npar < MAX_SAMPLES) {
+			r->par_ratio[r->npar] = two / one;
+			r->frame_ratio[r->npar++] = ftwo / fone;
+		}
+	}
 
 	t = now_ns();
 	ret = axas_map_alloc(as, gpa, area_size, AXAS_READ | AXAS_WRITE, true);
@@ -380,7 +480,7 @@ static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
 	axas_space_destroy(as);
 }
 
-static void report(const char *fmt, const char *sfx, const struct result *r,
+static void report(const char *fmt, const char *sfx, struct result *r,
 		   bool all)
 {
 	if (all) {
@@ -406,6 +506,10 @@ static void report(const char *fmt, const char *sfx, const struct result *r,
 	printf("BENCH %s.frame_ref%s %.1f ns/frame\n", fmt, sfx, r->ref);
 	printf("BENCH %s.fault%s %.1f ns/fault\n", fmt, sfx, r->fault);
 	printf("BENCH %s.fault_ratio%s %.3f x\n", fmt, sfx, r->fault / r->ref);
+	printf("BENCH %s.fault_ratio_median%s %.3f x\n", fmt, sfx,
+	       median(r->fault_ratio, r->nfault));
+	printf("BENCH %s.fault_4096_areas%s %.1f ns/fault\n", fmt, sfx,
+	       r->fault_many);
 	printf("BENCH %s.map_eager%s %.1f ns/page\n", fmt, sfx, r->eager);
 	printf("BENCH %s.fault_parallel_1t%s %.3f Mfaults/s\n", fmt, sfx,
 	       r->par[0]);
@@ -415,6 +519,10 @@ static void report(const char *fmt, const char *sfx, const struct result *r,
 	       r->par[1] / r->par[0]);
 	printf("BENCH %s.frame_parallel_speedup%s %.2f x\n", fmt, sfx,
 	       r->par[3] / r->par[2]);
+	printf("BENCH %s.fault_parallel_speedup_median%s %.2f x\n", fmt, sfx,
+	       median(r->par_ratio, r->npar));
+	printf("BENCH %s.frame_parallel_speedup_median%s %.2f x\n", fmt, sfx,
+	       median(r->frame_ratio, r->npar));
 	if (r->noblock_ignored)
 		printf("# %s: AXAS_MAP_NOBLOCK was ignored by axas_map_linear(); map_4k used\n"
 		       "# a host address off the 2 MiB congruence\n", fmt);
@@ -427,7 +535,7 @@ int main(int argc, char **argv)
 	unsigned int c, i;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "r:s:g:mf:l:L:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:s:g:mf:l:L:p:")) != -1) {
 		switch (opt) {
 		case 'r':
 			reps = atoi(optarg);
@@ -450,9 +558,12 @@ int main(int argc, char **argv)
 		case 'L':
 			loop_count = atoi(optarg);
 			break;
+		case 'p':
+			par_samples = atoi(optarg);
+			break;
 		default:
 			fprintf(stderr,
-				"usage: bench [-m] [-r reps] [-s MiB] [-g GiB] [-f format] [-l phase -L count]\n");
+				"usage: bench [-m] [-r reps] [-s MiB] [-g GiB] [-f format] [-p samples] [-l phase -L count]\n");
 			return 2;
 		}
 	}

@@ -10,6 +10,11 @@
  * aligned_alloc() per allocation. Debug HALs remember every live
  * allocation, check every free and every phys_to_virt() against them, and
  * make freed memory unreadable (ASan) or recognisable (0x6b fill).
+ *
+ * A non-debug pool keeps a small per-thread cache of single pages, filled
+ * and drained under the lock a batch at a time, as the kernel's page
+ * allocator keeps per-CPU lists: two threads allocating frames do not take
+ * turns on one mutex for every page.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,11 +41,25 @@
 #define UHAL_PAGE	4096UL
 #define UHAL_TAIL	0x80	/* page_state: inside a block, not its head */
 
+/* The per-thread cache of a non-debug pool: at most MAX, moved by BATCH. */
+#define UHAL_PCP_MAX	64
+#define UHAL_PCP_BATCH	32
+
+struct uhal_pcp {
+	u64 id;			/* the pool the pages belong to, or 0 */
+	unsigned int nr;
+	u32 idx[UHAL_PCP_MAX];
+};
+
+static __thread struct uhal_pcp uhal_pcp;
+static u64 uhal_next_id = 1;
+
 struct axas_uhal {
 	struct axas_hal hal;
 	const char *name;
 	bool debug;
 	bool inject;
+	u64 id;			/* unique for the process's life */
 	pthread_mutex_t lock;
 
 	/* pool */
@@ -71,19 +90,15 @@ static void uhal_bad(struct axas_uhal *uh, const char *what, const void *p)
 	fprintf(stderr, "HAL %s: %s %p\n", uh->name, what, p);
 }
 
+/* Atomic: the per-thread caches count without the lock. */
 static void uhal_account(struct axas_uhal *uh, unsigned int order, bool alloc)
 {
-	long pages = 1L << order;
+	long pages = 1L << order, one = alloc ? 1 : -1;
 
-	if (alloc) {
-		uh->st.live_pages += pages;
-		uh->st.live_allocs++;
-		uh->st.allocs++;
-	} else {
-		uh->st.live_pages -= pages;
-		uh->st.live_allocs--;
-		uh->st.frees++;
-	}
+	__atomic_add_fetch(&uh->st.live_pages, one * pages, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&uh->st.live_allocs, one, __ATOMIC_RELAXED);
+	__atomic_add_fetch(alloc ? &uh->st.allocs : &uh->st.frees, 1,
+			   __ATOMIC_RELAXED);
 }
 
 /* Sleeping and injected failure, common to both allocators. */
@@ -109,11 +124,98 @@ static void pool_push(struct axas_uhal *uh, size_t idx, unsigned int order)
 	uh->stack[order][uh->stack_nr[order]++] = idx;
 }
 
+/* The calling thread's cache, if it may serve @uh now. */
+static struct uhal_pcp *pool_pcp(struct axas_uhal *uh, unsigned int order)
+{
+	struct uhal_pcp *c = &uhal_pcp;
+
+	if (order || uh->debug || uh->inject || axas_user_locks_held)
+		return NULL;
+	if (c->id != uh->id) {
+		if (c->nr)
+			return NULL;	/* another pool's pages: not ours */
+		c->id = uh->id;
+	}
+	return c;
+}
+
+/* Under the lock: take up to a batch of single pages for @c. */
+static void pool_pcp_fill(struct axas_uhal *uh, struct uhal_pcp *c)
+{
+	while (c->nr < UHAL_PCP_BATCH) {
+		if (uh->stack_nr[0])
+			c->idx[c->nr++] = uh->stack[0][--uh->stack_nr[0]];
+		else if (uh->bump < uh->pages)
+			c->idx[c->nr++] = uh->bump++;
+		else
+			break;
+	}
+}
+
+/* Under the lock: give the oldest @nr pages of @c back. */
+static void pool_pcp_drain(struct axas_uhal *uh, struct uhal_pcp *c,
+			   unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		pool_push(uh, c->idx[i], 0);
+	memmove(c->idx, c->idx + nr, (c->nr - nr) * sizeof(c->idx[0]));
+	c->nr -= nr;
+}
+
+void axas_uhal_thread_drain(struct axas_uhal *uh)
+{
+	struct uhal_pcp *c = &uhal_pcp;
+
+	if (c->id != uh->id || !c->nr)
+		return;
+	pthread_mutex_lock(&uh->lock);
+	pool_pcp_drain(uh, c, c->nr);
+	pthread_mutex_unlock(&uh->lock);
+}
+
+static int pool_idx_desc(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+void axas_uhal_pool_sort(struct axas_uhal *uh)
+{
+	unsigned int o;
+
+	axas_uhal_thread_drain(uh);
+	pthread_mutex_lock(&uh->lock);
+	for (o = 0; o <= AXAS_UHAL_MAX_ORDER && uh->map; o++)
+		qsort(uh->stack[o], uh->stack_nr[o], sizeof(u32),
+		      pool_idx_desc);
+	pthread_mutex_unlock(&uh->lock);
+}
+
 static void *pool_alloc(void *priv, unsigned int order)
 {
 	struct axas_uhal *uh = priv;
 	size_t n = 1UL << order, idx;
+	struct uhal_pcp *c = pool_pcp(uh, order);
 	char *p;
+
+	if (c) {
+		if (!c->nr) {
+			pthread_mutex_lock(&uh->lock);
+			pool_pcp_fill(uh, c);
+			if (!c->nr)
+				uh->st.failed++;
+			pthread_mutex_unlock(&uh->lock);
+			if (!c->nr)
+				return NULL;
+		}
+		p = uh->base + c->idx[--c->nr] * UHAL_PAGE;
+		uhal_account(uh, 0, true);
+		memset(p, 0, UHAL_PAGE);
+		return p;
+	}
 
 	pthread_mutex_lock(&uh->lock);
 	if (uhal_alloc_refused(uh, order))
@@ -163,7 +265,22 @@ static void pool_free(void *priv, void *va, unsigned int order)
 	size_t n = 1UL << order;
 	size_t idx = ((char *)va - uh->base) / UHAL_PAGE;
 
+	struct uhal_pcp *c;
+
 	uhal_free_hook(uh, va, order);
+
+	c = pool_pcp(uh, order);
+	if (c && (char *)va >= uh->base && idx < uh->pages &&
+	    !(((char *)va - uh->base) % UHAL_PAGE)) {
+		if (c->nr == UHAL_PCP_MAX) {
+			pthread_mutex_lock(&uh->lock);
+			pool_pcp_drain(uh, c, UHAL_PCP_BATCH);
+			pthread_mutex_unlock(&uh->lock);
+		}
+		c->idx[c->nr++] = idx;
+		uhal_account(uh, 0, false);
+		return;
+	}
 
 	pthread_mutex_lock(&uh->lock);
 	if ((char *)va < uh->base || idx >= uh->pages ||
@@ -338,6 +455,7 @@ static struct axas_uhal *uhal_new(const struct axas_hal_ops *ops,
 	uh->hal.direct_map = !debug;
 	uh->name = name;
 	uh->debug = debug;
+	uh->id = __atomic_fetch_add(&uhal_next_id, 1, __ATOMIC_RELAXED);
 	{
 		pthread_mutexattr_t attr;
 
@@ -365,13 +483,24 @@ struct axas_uhal *axas_uhal_pool_create(size_t bytes, bool populate,
 	uh->pages = bytes / UHAL_PAGE;
 	uh->map_len = uh->pages * UHAL_PAGE + align;
 	uh->map = mmap(NULL, uh->map_len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
-		       (populate ? MAP_POPULATE : 0), -1, 0);
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (uh->map == MAP_FAILED) {
 		free(uh);
 		return NULL;
 	}
 	uh->base = (char *)(((uintptr_t)uh->map + align - 1) & ~(align - 1));
+	if (populate) {
+		/*
+		 * Like the kernel's direct map, where alloc_page()'s frames
+		 * live: huge pages where the host gives them (THP is often
+		 * "madvise" only), all faulted in now. Without this a frame
+		 * costs a host TLB miss and the figures vary by 1.5x from one
+		 * run to the next with the host's page layout.
+		 */
+		madvise(uh->map, uh->map_len, MADV_HUGEPAGE);
+		if (madvise(uh->map, uh->map_len, MADV_POPULATE_WRITE))
+			memset(uh->map, 0, uh->map_len);	/* before 5.14 */
+	}
 	for (o = 0; o <= AXAS_UHAL_MAX_ORDER; o++) {
 		uh->stack[o] = malloc(((uh->pages >> o) + 1) * sizeof(u32));
 		if (!uh->stack[o])
@@ -397,6 +526,8 @@ void axas_uhal_destroy(struct axas_uhal *uh)
 
 	if (!uh)
 		return;
+	if (uhal_pcp.id == uh->id)
+		uhal_pcp = (struct uhal_pcp){ };
 	if (uh->map) {
 		UNPOISON(uh->base, uh->pages * UHAL_PAGE);
 		munmap(uh->map, uh->map_len);

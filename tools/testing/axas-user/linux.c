@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <linux/bug.h>
+#include <linux/cache.h>
 #include <linux/errno.h>
 #include <linux/idr.h>
 #include <linux/kernel.h>
@@ -81,9 +82,14 @@ void *axas_user_kmalloc(size_t size, gfp_t gfp, const char *file, int line)
 			       "sleeping allocation with a lock held", NULL);
 	if (axas_user_inject_fail())
 		return NULL;
-	p = gfp & __GFP_ZERO ? calloc(1, size) : malloc(size);
-	if (p)
+	/* Cache-line aligned, as the kernel's kmalloc caches of such sizes. */
+	p = aligned_alloc(AXAS_USER_CACHELINE,
+			  ALIGN(size ? size : 1, AXAS_USER_CACHELINE));
+	if (p) {
+		if (gfp & __GFP_ZERO)
+			memset(p, 0, size);
 		__atomic_add_fetch(&axas_user_kmalloc_live, 1, __ATOMIC_RELAXED);
+	}
 	return p;
 }
 

@@ -22,7 +22,7 @@ for spec in \
 	"map_alloc-eager axas_map_alloc -s64 16384"; do
 	set -- $spec
 	valgrind --tool=callgrind --toggle-collect="$2" \
-		--callgrind-out-file="$out/$1" "$bench" -f "$fmt" -r 1 $3 \
+		--callgrind-out-file="$out/$1" "$bench" -f "$fmt" -r 1 -p 0 $3 \
 		>/dev/null 2>&1
 	callgrind_annotate "$out/$1" 2>/dev/null | awk -v op="$1" -v n="$4" '
 		/PROGRAM TOTALS/ { gsub(",", "", $1);

@@ -311,8 +311,123 @@ static bool t_default_hal(void *arg)
 	return ok;
 }
 
+/*
+ * Thousands of small areas, made in a shuffled order, then split by
+ * protect and unmap: every page's fault answer must match a flat model of
+ * which areas cover it. Exercises the area index on a scale the model
+ * suite's few areas do not.
+ */
+#define MANY_AREAS	3000
+#define MANY_PAGES	(3 * MANY_AREAS)	/* 2 mapped, 1 gap each */
+
+enum { MANY_NONE, MANY_RO, MANY_RW };
+
+static bool many_expect(struct axas_space *as, const u8 *model, u64 base,
+			const char *when)
+{
+	unsigned int i;
+	bool ok = true;
+
+	for (i = 0; i < MANY_PAGES && ok; i++) {
+		int want = model[i] == MANY_NONE ? -ENOENT :
+			   model[i] == MANY_RO ? -EACCES : 0;
+		int got = axas_handle_fault(as, base + i * 4096ULL, AXAS_WRITE);
+
+		ok &= T_CHECK(got == want, "%s: page %u: fault %d, want %d",
+			      when, i, got, want);
+	}
+	return ok;
+}
+
+static bool t_many_areas(void *arg)
+{
+	struct axas_uhal *uh = axas_uhal_pool_create(64 << 20, false, true);
+	struct axas_space_cfg cfg = {
+		.format = AXAS_FMT_EPT, .ia_bits = 48, .size = 1ULL << 32,
+		.hal = axas_uhal_hal(uh),
+	};
+	const u64 base = 1ULL << 30, pg = 4096;
+	unsigned int *order = calloc(MANY_AREAS, sizeof(*order));
+	u8 *model = calloc(MANY_PAGES, 1);
+	struct axas_uhal_stats hs;
+	struct axas_space *as;
+	unsigned int i, j, t;
+	u64 rnd = 12345;
+	bool ok = true;
+
+	(void)arg;
+	as = axas_space_create(&cfg);
+	if (!T_CHECK(!IS_ERR(as) && order && model, ""))
+		goto out;
+	for (i = 0; i < MANY_AREAS; i++)
+		order[i] = i;
+	for (i = MANY_AREAS - 1; i > 0; i--) {
+		rnd = rnd * 6364136223846793005ULL + 1442695040888963407ULL;
+		j = (rnd >> 33) % (i + 1);
+		t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (i = 0; i < MANY_AREAS && ok; i++) {
+		u64 gpa = base + order[i] * 3 * pg;
+
+		ok &= T_CHECK(!axas_map_alloc(as, gpa, 2 * pg,
+					      AXAS_READ | AXAS_WRITE, false),
+			      "area %u", order[i]);
+		model[order[i] * 3] = MANY_RW;
+		model[order[i] * 3 + 1] = MANY_RW;
+	}
+	/* Overlaps are refused, gaps are free. */
+	ok &= T_CHECK(axas_map_alloc(as, base + pg, 2 * pg, AXAS_READ, false) ==
+		      -EEXIST, "");
+	ok &= T_CHECK(axas_map_alloc(as, base + 2 * pg, 2 * pg, AXAS_READ,
+				     false) == -EEXIST, "");
+	ok &= many_expect(as, model, base, "made");
+
+	/*
+	 * Split areas: the second page of every 5th read-only, the first
+	 * page of every 7th unmapped, every 11th gone whole.
+	 */
+	for (i = 0; i < MANY_AREAS && ok; i++) {
+		u64 gpa = base + order[i] * 3 * pg;
+		unsigned int a = order[i], p = a * 3;
+
+		if (!(a % 5)) {
+			ok &= T_CHECK(!axas_protect(as, gpa + pg, pg, AXAS_READ),
+				      "protect %u", a);
+			model[p + 1] = MANY_RO;
+		}
+		if (!(a % 7)) {
+			ok &= T_CHECK(!axas_unmap(as, gpa, pg), "unmap %u", a);
+			model[p] = MANY_NONE;
+		}
+		if (!(a % 11)) {
+			ok &= T_CHECK(!axas_unmap(as, gpa + (model[p] ? 0 : pg),
+						  model[p] ? 2 * pg : pg),
+				      "unmap whole %u", a);
+			model[p] = MANY_NONE;
+			model[p + 1] = MANY_NONE;
+		}
+	}
+	ok &= many_expect(as, model, base, "split");
+	/* A gap's page is free to map now and then. */
+	ok &= T_CHECK(!axas_map_alloc(as, base + 2 * pg, pg,
+				      AXAS_READ | AXAS_WRITE, false), "");
+	model[2] = MANY_RW;
+	ok &= many_expect(as, model, base, "gap filled");
+	axas_space_destroy(as);
+out:
+	axas_uhal_stats(uh, &hs);
+	ok &= T_CHECK(!hs.live_pages && !hs.bad, "%ld pages left", hs.live_pages);
+	axas_uhal_destroy(uh);
+	free(order);
+	free(model);
+	return ok;
+}
+
 void suite_api(t_run_fn run)
 {
+	run("api many-areas", t_many_areas, NULL);
 	run("api create-args", t_create_args, NULL);
 	run("api names", t_names, NULL);
 	run("api vmids", t_vmids, NULL);

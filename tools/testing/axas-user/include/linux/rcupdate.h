@@ -70,6 +70,9 @@ void kfree(const void *p);
 	kfree(ptr);							\
 } while (0)
 
+/* Acquire: pairs with the writer's smp_wmb() or smp_store_release(). */
+#define rcu_dereference_raw(p)	__atomic_load_n(&(p), __ATOMIC_ACQUIRE)
+
 /* No KCSAN here: a racy read is a plain read. */
 #define data_race(expr)		(expr)
 
