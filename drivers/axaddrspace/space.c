@@ -112,11 +112,33 @@ static struct axas_area *axas_area_from(struct axas_space *as, u64 start)
 	return found;
 }
 
+/*
+ * The area of @gpa, or NULL. Faults come in runs on one area, so the one
+ * the last search found is tried first, as KVM's memslots keep their last
+ * used slot.
+ */
 static struct axas_area *axas_area_find(struct axas_space *as, u64 gpa)
 {
-	struct axas_area *area = axas_area_from(as, gpa);
+	struct axas_area *area = READ_ONCE(as->area_hint);
 
-	return area && area->start <= gpa ? area : NULL;
+	lockdep_assert_held(&as->lock);
+	if (area && area->start <= gpa && gpa < area->end)
+		return area;
+	area = axas_area_from(as, gpa);
+	if (!area || area->start > gpa)
+		return NULL;
+	if (area != READ_ONCE(as->area_hint))
+		WRITE_ONCE(as->area_hint, area);
+	return area;
+}
+
+/* Under the exclusive lock: @area leaves the list and the tree. */
+static void axas_area_remove(struct axas_space *as, struct axas_area *area)
+{
+	list_del_rcu(&area->node);
+	rb_erase(&area->rb, &as->area_tree);
+	if (as->area_hint == area)
+		WRITE_ONCE(as->area_hint, NULL);
 }
 
 /* Deeper than any balanced tree of areas gets: a search gone astray. */
@@ -133,12 +155,19 @@ static struct axas_area *axas_area_find(struct axas_space *as, u64 gpa)
  */
 static bool axas_area_allows_rcu(struct axas_space *as, u64 gpa, u32 access)
 {
-	struct rb_node *node = rcu_dereference_raw(as->area_tree.rb_node);
-	struct axas_area *area;
+	struct axas_area *area = READ_ONCE(as->area_hint);
+	struct rb_node *node;
 	unsigned int steps;
 	u64 start, end;
 	u32 flags;
 
+	/* Racy reads, by design: the locked check decides. */
+	if (area && data_race(area->start) <= gpa && gpa < data_race(area->end)) {
+		/* As above. */
+		return (data_race(area->flags) & access) == access;
+	}
+
+	node = rcu_dereference_raw(as->area_tree.rb_node);
 	for (steps = 0; node && steps < AXAS_AREA_SEARCH_MAX; steps++) {
 		area = rb_entry(node, struct axas_area, rb);
 		/* Racy reads, by design: the locked check decides. */
@@ -263,8 +292,7 @@ static void axas_areas_update(struct axas_space *as, u64 start, u64 end,
 
 		next = list_next_entry(area, node);
 		if (remove) {
-			list_del_rcu(&area->node);
-			rb_erase(&area->rb, &as->area_tree);
+			axas_area_remove(as, area);
 			kfree_rcu(area, rcu);
 		} else {
 			WRITE_ONCE(area->flags,
@@ -435,8 +463,7 @@ static void __axas_clear(struct axas_space *as, bool readers)
 	axas_change_begin(as);
 	/* First, so that no fault installs into what is being cleared. */
 	list_for_each_entry_safe(area, tmp, &as->areas, node) {
-		list_del_rcu(&area->node);
-		rb_erase(&area->rb, &as->area_tree);
+		axas_area_remove(as, area);
 		if (readers)
 			kfree_rcu(area, rcu);
 		else

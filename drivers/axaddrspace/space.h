@@ -70,6 +70,9 @@ struct axas_area {
  *	the first look of a fault) do not take it: they walk under RCU.
  *	Nothing is allocated under it: memory comes from caches filled
  *	before it is taken.
+ * @area_hint: the area the last locked search by address found, or NULL;
+ *	set by faults (shared lock), cleared when that area goes (exclusive).
+ *	Next to @lock: faults write it.
  * @faults: faults that installed a frame.
  * @spurious_faults: faults that found the page present and permitted.
  * @tlb_flushes: TLB invalidations.
@@ -92,6 +95,7 @@ struct axas_space {
 	struct rb_root area_tree;
 	const struct axas_hal *hal;
 	struct rw_semaphore lock ____cacheline_aligned_in_smp;
+	struct axas_area *area_hint;
 	atomic64_t faults;
 	atomic64_t spurious_faults;
 	atomic64_t tlb_flushes;

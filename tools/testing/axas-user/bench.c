@@ -20,6 +20,8 @@
  *   fault_4096_areas  the same faults with the pages in 4096 lazy
  *                   areas (gaps between them): the area lookup's cost
  *                   when a space has many                    ns/fault
+ *   fault_4096_areas_ratio  median of its ratio to one-area faults
+ *                   timed right before it                      x
  *   fault_ratio_median  the median over repetitions of fault / the
  *                   better of the references taken right before and
  *                   after it                                    x
@@ -39,7 +41,7 @@
  *   ..._speedup_median  the median of the ratios of 1t and 2t samples
  *                   taken side by side                          x
  *
- * The parallel figures take -p (3) interleaved samples per repetition, the
+ * The parallel figures take -p (4) samples per repetition, in ABBA order, the
  * rates the best of them: on a shared 2-core VM a 30 ms sample can lose
  * half its speed to the neighbours, so a single pair means little.
  *
@@ -113,7 +115,7 @@ static void die(const char *what, long err)
 #define MANY_AREAS	4096
 
 /* -p: interleaved 1t/2t pairs per repetition */
-static unsigned int par_samples = 3;
+static unsigned int par_samples = 4;
 #define MAX_SAMPLES	256
 
 struct result {
@@ -121,8 +123,8 @@ struct result {
 	double pages_4k, pages_2m, par[4], xpages, fault_many;
 	/* Ratios of samples taken side by side, for their medians. */
 	double fault_ratio[MAX_SAMPLES], par_ratio[MAX_SAMPLES];
-	double frame_ratio[MAX_SAMPLES];
-	unsigned int nfault, npar;
+	double frame_ratio[MAX_SAMPLES], many_ratio[MAX_SAMPLES];
+	unsigned int nfault, npar, nmany;
 	u64 table_bytes;
 	bool noblock_ignored;
 };
@@ -194,6 +196,7 @@ static double fault_parallel(struct axas_space *as, u64 gpa, unsigned int nr,
 		if (ret)
 			die("map_alloc parallel", ret);
 	}
+	axas_uhal_pool_sort(bench_uh);
 	pthread_barrier_init(&go, NULL, nr + 1);
 	for (k = 0; k < nr; k++) {
 		job[k] = (struct fault_job){ .as = as, .go = &go, .hal = hal,
@@ -288,7 +291,7 @@ static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
 	struct axas_translation tr;
 	struct axas_stats st0, st;
 	struct axas_space *as;
-	double t, ref;
+	double t, ref, one;
 	int ret;
 
 	bench_uh = uh;
@@ -410,9 +413,29 @@ static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
 	if (r->nfault < MAX_SAMPLES)
 		r->fault_ratio[r->nfault++] = t / apages / ref;
 
-	/* The same pages in MANY_AREAS lazy areas with gaps between them. */
+	/*
+	 * The same pages in MANY_AREAS lazy areas with gaps between them,
+	 * right after the same faults in one area again: the memory system
+	 * makes a phase slower or faster by its place in the run, so the
+	 * ratio compares neighbours.
+	 */
 	{
 		u64 per = apages / MANY_AREAS, k;
+
+		ret = axas_map_alloc(as, gpa, area_size, AXAS_READ | AXAS_WRITE,
+				     false);
+		if (ret)
+			die("map_alloc lazy", ret);
+		axas_uhal_pool_sort(uh);
+		t = now_ns();
+		for (i = 0; i < apages; i++) {
+			ret = axas_handle_fault(as, gpa + i * PG, AXAS_WRITE);
+			if (ret)
+				die("fault", ret);
+		}
+		t = now_ns() - t;
+		one = t / apages;
+		axas_unmap(as, gpa, area_size);
 
 		for (k = 0; k < MANY_AREAS; k++) {
 			ret = axas_map_alloc(as, gpa + 2 * k * per * PG, per * PG,
@@ -431,15 +454,27 @@ static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
 			}
 		t = now_ns() - t;
 		best(&r->fault_many, t / (MANY_AREAS * per));
+		if (r->nmany < MAX_SAMPLES)
+			r->many_ratio[r->nmany++] = t / (MANY_AREAS * per) / one;
 		/* Unmap takes a covered range: clear drops all the areas. */
 		axas_clear(as);
 	}
 
 	for (i = 0; i < par_samples; i++) {
-		double one = fault_parallel(as, gpa, 1, NULL);
-		double two = fault_parallel(as, gpa, 2, NULL);
-		double fone = fault_parallel(as, gpa, 1, hal);
-		double ftwo = fault_parallel(as, gpa, 2, hal);
+		/* ABBA: neither count always runs first. */
+		double one, two, fone, ftwo;
+
+		if (i % 2) {
+			two = fault_parallel(as, gpa, 2, NULL);
+			one = fault_parallel(as, gpa, 1, NULL);
+			fone = fault_parallel(as, gpa, 1, hal);
+			ftwo = fault_parallel(as, gpa, 2, hal);
+		} else {
+			one = fault_parallel(as, gpa, 1, NULL);
+			two = fault_parallel(as, gpa, 2, NULL);
+			ftwo = fault_parallel(as, gpa, 2, hal);
+			fone = fault_parallel(as, gpa, 1, hal);
+		}
 
 		most(&r->par[0], one);
 		most(&r->par[1], two);
@@ -510,6 +545,8 @@ static void report(const char *fmt, const char *sfx, struct result *r,
 	       median(r->fault_ratio, r->nfault));
 	printf("BENCH %s.fault_4096_areas%s %.1f ns/fault\n", fmt, sfx,
 	       r->fault_many);
+	printf("BENCH %s.fault_4096_areas_ratio%s %.3f x\n", fmt, sfx,
+	       median(r->many_ratio, r->nmany));
 	printf("BENCH %s.map_eager%s %.1f ns/page\n", fmt, sfx, r->eager);
 	printf("BENCH %s.fault_parallel_1t%s %.3f Mfaults/s\n", fmt, sfx,
 	       r->par[0]);
