@@ -262,6 +262,27 @@ static double frame_ref(const struct axas_hal *hal)
 	return t / apages;
 }
 
+/* A fresh lazy area at @gpa, each page faulted once: ns/fault. */
+static double fault_area(struct axas_space *as, u64 gpa)
+{
+	u64 apages = area_size / PG, i;
+	double t;
+	int ret;
+
+	ret = axas_map_alloc(as, gpa, area_size, AXAS_READ | AXAS_WRITE, false);
+	if (ret)
+		die("map_alloc lazy", ret);
+	t = now_ns();
+	for (i = 0; i < apages; i++) {
+		ret = axas_handle_fault(as, gpa + i * PG, AXAS_WRITE);
+		if (ret)
+			die("fault", ret);
+	}
+	t = now_ns() - t;
+	axas_unmap(as, gpa, area_size);
+	return t / apages;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -291,7 +312,7 @@ static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
 	struct axas_translation tr;
 	struct axas_stats st0, st;
 	struct axas_space *as;
-	double t, ref, one;
+	double t, ref, one = 0;
 	int ret;
 
 	bench_uh = uh;
@@ -394,24 +415,14 @@ static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
 	axas_uhal_pool_sort(uh);
 	ref = frame_ref(hal);
 	for (unsigned int l = loops("fault"); l--; ) {
-		ret = axas_map_alloc(as, gpa, area_size, AXAS_READ | AXAS_WRITE,
-				     false);
-		if (ret)
-			die("map_alloc lazy", ret);
-		t = now_ns();
-		for (i = 0; i < apages; i++) {
-			ret = axas_handle_fault(as, gpa + i * PG, AXAS_WRITE);
-			if (ret)
-				die("fault", ret);
-		}
-		t = now_ns() - t;
-		best(&r->fault, t / apages);
-		axas_unmap(as, gpa, area_size);
+		one = fault_area(as, gpa);
+		best(&r->fault, one);
 	}
-	ref = min(ref, frame_ref(hal));
+	t = frame_ref(hal);
+	ref = min(ref, t);
 	best(&r->ref, ref);
 	if (r->nfault < MAX_SAMPLES)
-		r->fault_ratio[r->nfault++] = t / apages / ref;
+		r->fault_ratio[r->nfault++] = one / ref;
 
 	/*
 	 * The same pages in MANY_AREAS lazy areas with gaps between them,
@@ -422,20 +433,8 @@ static void run_once(u32 format, u32 ia_bits, struct axas_uhal *uh,
 	{
 		u64 per = apages / MANY_AREAS, k;
 
-		ret = axas_map_alloc(as, gpa, area_size, AXAS_READ | AXAS_WRITE,
-				     false);
-		if (ret)
-			die("map_alloc lazy", ret);
 		axas_uhal_pool_sort(uh);
-		t = now_ns();
-		for (i = 0; i < apages; i++) {
-			ret = axas_handle_fault(as, gpa + i * PG, AXAS_WRITE);
-			if (ret)
-				die("fault", ret);
-		}
-		t = now_ns() - t;
-		one = t / apages;
-		axas_unmap(as, gpa, area_size);
+		one = fault_area(as, gpa);
 
 		for (k = 0; k < MANY_AREAS; k++) {
 			ret = axas_map_alloc(as, gpa + 2 * k * per * PG, per * PG,
