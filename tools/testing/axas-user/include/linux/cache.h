@@ -6,11 +6,12 @@
 #ifndef _AXAS_USER_LINUX_CACHE_H
 #define _AXAS_USER_LINUX_CACHE_H
 
+#include <linux/compiler.h>
+
 #define AXAS_USER_CACHELINE		64
 #define L1_CACHE_BYTES			AXAS_USER_CACHELINE
 #define SMP_CACHE_BYTES			AXAS_USER_CACHELINE
-#define ____cacheline_aligned		\
-	__attribute__((__aligned__(SMP_CACHE_BYTES)))
+#define ____cacheline_aligned		__aligned(SMP_CACHE_BYTES)
 #define ____cacheline_aligned_in_smp	____cacheline_aligned
 
 #endif

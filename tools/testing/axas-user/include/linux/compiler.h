@@ -18,4 +18,6 @@
 #define WRITE_ONCE(x, val)	\
 	do { *(volatile __typeof__(x) *)&(x) = (val); } while (0)
 
+#define __aligned(x)	__attribute__((__aligned__(x)))
+
 #endif

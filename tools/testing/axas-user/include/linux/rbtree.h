@@ -30,10 +30,11 @@ struct rb_root {
 
 #define RB_ROOT			((struct rb_root){ NULL })
 #define rb_entry(ptr, type, member)	container_of(ptr, type, member)
-#define RB_EMPTY_ROOT(root)	(READ_ONCE((root)->rb_node) == NULL)
 /* A node in no tree points to itself, as in the kernel. */
-#define RB_CLEAR_NODE(node)	((node)->rb_parent = (node))
-#define RB_EMPTY_NODE(node)	((node)->rb_parent == (node))
+static inline void RB_CLEAR_NODE(struct rb_node *node)
+{
+	node->rb_parent = node;
+}
 
 static inline void rb_link_node(struct rb_node *node, struct rb_node *parent,
 				struct rb_node **link)
